@@ -1,0 +1,20 @@
+package org.k5spark.jobs.cli;
+
+import org.k5spark.core.cli.ParityCommand;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code k5} launcher: one CLI, each subcommand owned by the module that implements it. */
+@Command(name = "k5", mixinStandardHelpOptions = true, version = "k5spark 0.1.0",
+    description = "Kandinsky 5.0 text-to-video on Spark: generate, evaluate, compare, report.",
+    subcommands = {ParityCommand.class})
+public final class K5 implements Runnable {
+  @Override
+  public void run() {
+    new CommandLine(this).usage(System.out);
+  }
+
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new K5()).execute(args));
+  }
+}

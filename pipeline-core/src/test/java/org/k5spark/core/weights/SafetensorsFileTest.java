@@ -1,0 +1,147 @@
+package org.k5spark.core.weights;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.k5spark.core.engine.TorchRuntime;
+
+class SafetensorsFileTest {
+  static NDManager m;
+  @TempDir Path tmp;
+
+  @BeforeAll
+  static void up() {
+    m = TorchRuntime.newManager(Device.cpu());
+  }
+
+  @AfterAll
+  static void down() {
+    m.close();
+  }
+
+  @Test
+  void roundTripsEveryDtype() throws IOException {
+    Path f = tmp.resolve("a.safetensors");
+    float[] vals = {1.5f, -2.25f, 3.0e-3f, 1234.5f, 0f, -0f};
+    new SafetensorsWriter()
+        .putFloats("f32", new long[] {2, 3}, vals)
+        .putBf16("bf16", new long[] {2, 3}, vals)
+        .putLongs("i64", new long[] {3}, new long[] {7, -1, Long.MAX_VALUE})
+        .put("u8", Dtype.U8, new long[] {2}, new byte[] {0, (byte) 255})
+        .put("bool", Dtype.BOOL, new long[] {2}, new byte[] {1, 0})
+        .metadata("format", "pt")
+        .write(f);
+    try (SafetensorsFile s = SafetensorsFile.open(f)) {
+      assertEquals("pt", s.metadata().get("format"));
+      assertArrayEquals(vals, s.load("f32", m, null).toFloatArray());
+      NDArray bf = s.load("bf16", m, null);
+      // BF16 never reaches DJL: it arrives widened to float32, values rounded to bf16
+      assertEquals(DataType.FLOAT32, bf.getDataType());
+      float[] got = bf.toFloatArray();
+      for (int i = 0; i < vals.length; i++) {
+        assertEquals(Bf16.round(vals[i]), got[i], 0f);
+      }
+      assertEquals(1232.0f, got[3], 0f); // bf16 spacing is 8 between 1024 and 2048
+      assertEquals(DataType.FLOAT16, s.load("bf16", m, DataType.FLOAT16).getDataType());
+      assertArrayEquals(new long[] {7, -1, Long.MAX_VALUE}, s.load("i64", m, null).toLongArray());
+      assertArrayEquals(new byte[] {0, (byte) 255}, s.load("u8", m, null).toByteArray());
+      assertArrayEquals(new boolean[] {true, false}, s.load("bool", m, null).toBooleanArray());
+    }
+  }
+
+  @Test
+  void fp16Conversions() {
+    for (float v : new float[] {0f, 1f, -2.5f, 65504f, 6.1e-5f, 3.0e-7f, 0.1f}) {
+      float back = Fp16.toFloat(Fp16.fromFloat(v));
+      assertEquals(v, back, Math.abs(v) * 1e-3 + 6e-8, "value " + v);
+    }
+  }
+
+  private Path rawFile(String header, int dataBytes) throws IOException {
+    byte[] h = header.getBytes(StandardCharsets.UTF_8);
+    ByteBuffer b = ByteBuffer.allocate(8 + h.length + dataBytes).order(ByteOrder.LITTLE_ENDIAN);
+    b.putLong(h.length).put(h);
+    Path f = tmp.resolve("bad.safetensors");
+    Files.write(f, b.array());
+    return f;
+  }
+
+  @Test
+  void corruptHeadersNameFileAndTensor() throws IOException {
+    var e1 = assertThrows(WeightFileException.class, () -> SafetensorsFile.open(
+        rawFile("{\"w\":{\"dtype\":\"F32\",\"shape\":[2,2],\"data_offsets\":[0,16]}}", 8)));
+    assertTrue(e1.getMessage().contains("'w'") && e1.getMessage().contains("outside the data area"), e1.getMessage());
+    var e2 = assertThrows(WeightFileException.class, () -> SafetensorsFile.open(
+        rawFile("{\"w\":{\"dtype\":\"F32\",\"shape\":[2,2],\"data_offsets\":[0,12]}}", 16)));
+    assertTrue(e2.getMessage().contains("needs 16 bytes"), e2.getMessage());
+    var e3 = assertThrows(WeightFileException.class, () -> SafetensorsFile.open(
+        rawFile("{\"w\":{\"dtype\":\"Q7\",\"shape\":[1],\"data_offsets\":[0,1]}}", 1)));
+    assertTrue(e3.getMessage().contains("unknown dtype Q7"), e3.getMessage());
+    var e4 = assertThrows(WeightFileException.class, () -> SafetensorsFile.open(rawFile(
+        "{\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]},\"b\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[4,12]}}",
+        12)));
+    assertTrue(e4.getMessage().contains("overlap"), e4.getMessage());
+    var e5 = assertThrows(WeightFileException.class, () -> SafetensorsFile.open(rawFile("not json", 0)));
+    assertTrue(e5.getMessage().contains("not valid JSON"), e5.getMessage());
+    Path trunc = tmp.resolve("trunc.safetensors");
+    Files.write(trunc, new byte[] {(byte) 0xff, 0, 0, 0, 0, 0, 0, 0, '{'});
+    var e6 = assertThrows(WeightFileException.class, () -> SafetensorsFile.open(trunc));
+    assertTrue(e6.getMessage().contains("header length"), e6.getMessage());
+    var e7 = assertThrows(WeightFileException.class, () -> SafetensorsFile.open(tmp.resolve("missing.safetensors")));
+    assertTrue(e7.getMessage().contains("missing.safetensors"), e7.getMessage());
+  }
+
+  @Test
+  void refusesPickle() throws IOException {
+    Path pt = tmp.resolve("model.pt");
+    Files.write(pt, new byte[] {(byte) 0x80, 2, 'c', 'o', 's'});
+    var e = assertThrows(WeightFileException.class, () -> TensorSource.open(pt));
+    assertTrue(e.getMessage().contains("never executes code") && e.getMessage().contains("safetensors"), e.getMessage());
+    Path zip = tmp.resolve("weights.safetensors");
+    Files.write(zip, new byte[] {'P', 'K', 3, 4, 0, 0, 0, 0, 0});
+    assertThrows(WeightFileException.class, () -> SafetensorsFile.open(zip));
+  }
+
+  @Test
+  void shardedIndexAndStrictLoading() throws IOException {
+    new SafetensorsWriter().putFloats("a.weight", new long[] {2, 2}, new float[] {1, 2, 3, 4}).write(tmp.resolve("m-1.safetensors"));
+    new SafetensorsWriter().putFloats("b.weight", new long[] {3}, new float[] {5, 6, 7})
+        .putFloats("visual.x", new long[] {1}, new float[] {0}).write(tmp.resolve("m-2.safetensors"));
+    Files.writeString(tmp.resolve("model.safetensors.index.json"),
+        "{\"metadata\":{},\"weight_map\":{\"a.weight\":\"m-1.safetensors\",\"b.weight\":\"m-2.safetensors\","
+            + "\"visual.x\":\"m-2.safetensors\"}}");
+    try (TensorSource src = TensorSource.open(tmp)) {
+      Map<String, long[]> exp = new LinkedHashMap<>();
+      exp.put("a.weight", new long[] {2, 2});
+      exp.put("b.weight", new long[] {3});
+      var w = StrictLoader.load(src, exp, k -> k.startsWith("visual."), m, DataType.FLOAT32);
+      assertArrayEquals(new float[] {5, 6, 7}, w.get("b.weight").toFloatArray());
+      var bad = assertThrows(WeightFileException.class,
+          () -> StrictLoader.load(src, Map.of("a.weight", new long[] {4}), k -> true, m, DataType.FLOAT32));
+      assertTrue(bad.getMessage().contains("m-1.safetensors") && bad.getMessage().contains("'a.weight'")
+          && bad.getMessage().contains("[2, 2]") && bad.getMessage().contains("expected [4]"), bad.getMessage());
+      var miss = assertThrows(WeightFileException.class,
+          () -> StrictLoader.load(src, Map.of("c.weight", new long[] {1}), k -> false, m, DataType.FLOAT32));
+      assertTrue(miss.getMessage().contains("missing 1 key(s): [c.weight]") && miss.getMessage().contains("unexpected 3"),
+          miss.getMessage());
+    }
+  }
+}
