@@ -16,9 +16,11 @@ final class PickleGuard {
         || name.endsWith(".ckpt") || name.endsWith(".pkl") || name.endsWith(".pickle");
     boolean byMagic = false;
     try (InputStream in = Files.newInputStream(p)) {
-      byte[] head = in.readNBytes(2);
-      // pickle protocol 2..5 starts with PROTO (0x80) + version; torch.save zips start with "PK"
-      byMagic = head.length == 2 && ((head[0] & 0xff) == 0x80 && head[1] >= 2 && head[1] <= 5
+      byte[] head = in.readNBytes(9);
+      // pickle protocol 2..5 starts with PROTO (0x80) + version; torch.save zips start with "PK". A safetensors
+      // header length can start with the same two bytes (e.g. 640 = 80 02 00..), but its JSON starts at byte 8.
+      boolean safetensors = head.length == 9 && head[8] == '{';
+      byMagic = !safetensors && head.length >= 2 && ((head[0] & 0xff) == 0x80 && head[1] >= 2 && head[1] <= 5
           || head[0] == 'P' && head[1] == 'K');
     } catch (IOException ignored) {
       // unreadable files are reported by the caller

@@ -1,0 +1,76 @@
+package org.k5spark.core.dit;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+
+/**
+ * Rotary position embedding on interleaved pairs (dims 2p, 2p+1), as the reference RoPE1D / RoPE3D +
+ * apply_rotary. Tables are float32 like the reference's buffers: freq = exp(-ln(10000) * p / (d/2)),
+ * angle = float32(pos * freq) [/ scale_factor].
+ */
+public final class Rope {
+  private static final double MAX_PERIOD = 10000.0;
+
+  /** cos and sin of the angles, each (tokens, 1, head_dim/2) so they broadcast over heads. */
+  public record Table(NDArray cos, NDArray sin) {
+    public Table reshapeTokens(Shape tokensShape) {
+      return new Table(cos.reshape(tokensShape), sin.reshape(tokensShape));
+    }
+  }
+
+  private Rope() {}
+
+  /** get_freqs(n): exp(-ln(max_period) * arange(n) / n) in float32, computed by libtorch like the reference. */
+  public static NDArray freqs(NDManager m, int n) {
+    return m.arange(0, n, 1, DataType.FLOAT32).mul((float) -Math.log(MAX_PERIOD)).div((float) n).exp();
+  }
+
+  /** RoPE1D: positions (L,) int64 to a (L, 1, headDim/2) table. */
+  public static Table text(NDArray pos, int headDim) {
+    NDManager m = pos.getManager();
+    NDArray args = pos.toType(DataType.FLOAT32, false).reshape(-1, 1).mul(freqs(m, headDim / 2).reshape(1, -1));
+    return table(args.expandDims(1));
+  }
+
+  /**
+   * RoPE3D: per-axis positions (T'), (H'), (W') int64 to a (T', H', W', 1, headDim/2) table; the head dim is
+   * split by axes_dims and each axis angle divided by its scale factor.
+   */
+  public static Table visual(NDArray[] pos, int[] axesDims, float[] scaleFactor) {
+    NDManager m = pos[0].getManager();
+    long t = pos[0].size();
+    long h = pos[1].size();
+    long w = pos[2].size();
+    NDList parts = new NDList(3);
+    for (int a = 0; a < 3; a++) {
+      NDArray args = pos[a].toType(DataType.FLOAT32, false).reshape(-1, 1)
+          .mul(freqs(m, axesDims[a] / 2).reshape(1, -1)).div(scaleFactor[a]);
+      long half = axesDims[a] / 2;
+      Shape view = a == 0 ? new Shape(t, 1, 1, half) : a == 1 ? new Shape(1, h, 1, half) : new Shape(1, 1, w, half);
+      parts.add(args.reshape(view).broadcast(new Shape(t, h, w, half)));
+    }
+    NDArray args = NDArrays.concat(parts, 3);
+    return table(args.expandDims(3));
+  }
+
+  private static Table table(NDArray args) {
+    return new Table(args.cos(), args.sin());
+  }
+
+  /** Rotates x (tokens, heads, D) with a (tokens, 1, D/2) table; computed in float32 as the reference. */
+  public static NDArray apply(NDArray x, Table rope) {
+    DataType dt = x.getDataType();
+    Shape s = x.getShape();
+    NDArray xf = Nn.as(x, DataType.FLOAT32).reshape(s.get(0), s.get(1), s.get(2) / 2, 2);
+    NDList pair = xf.split(2, 3);
+    NDArray x0 = pair.get(0).squeeze(3);
+    NDArray x1 = pair.get(1).squeeze(3);
+    NDArray y0 = x0.mul(rope.cos()).sub(x1.mul(rope.sin()));
+    NDArray y1 = x0.mul(rope.sin()).add(x1.mul(rope.cos()));
+    return Nn.as(NDArrays.stack(new NDList(y0, y1), 3).reshape(s), dt);
+  }
+}

@@ -1,0 +1,39 @@
+package org.k5spark.core.dit.attention;
+
+import ai.djl.ndarray.NDArray;
+import java.util.Locale;
+
+/**
+ * Multi-head softmax attention, {@code softmax(q k^T / sqrt(D)) v} per head, no dropout, no causal mask.
+ * Selected with the system property {@code k5.attention} = {@code sdpa} (default, fused libtorch kernel) or
+ * {@code chunked} (queries in chunks; memory independent of L^2).
+ */
+public interface AttentionBackend {
+  String PROPERTY = "k5.attention";
+
+  /**
+   * @param q (Lq, heads, D)
+   * @param k (Lk, heads, D)
+   * @param v (Lk, heads, D)
+   * @param mask null, or BOOLEAN broadcastable to (heads, Lq, Lk): true = may attend
+   * @return (Lq, heads * D), heads concatenated
+   */
+  NDArray attend(NDArray q, NDArray k, NDArray v, NDArray mask);
+
+  String name();
+
+  static AttentionBackend named(String name) {
+    String n = name == null ? "sdpa" : name.trim().toLowerCase(Locale.ROOT);
+    return switch (n) {
+      case "sdpa", "" -> new SdpaAttention();
+      case "chunked" -> new ChunkedAttention();
+      default -> throw new IllegalArgumentException(
+          "unknown attention backend '" + name + "' (" + PROPERTY + " must be sdpa or chunked)");
+    };
+  }
+
+  /** The backend named by {@code -Dk5.attention}, sdpa when unset. */
+  static AttentionBackend fromSystemProperty() {
+    return named(System.getProperty(PROPERTY));
+  }
+}

@@ -1,0 +1,43 @@
+package org.k5spark.core.dit.attention;
+
+import ai.djl.ndarray.NDArray;
+import org.bytedeco.pytorch.DoubleOptional;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorOptional;
+import org.bytedeco.pytorch.global.torch;
+
+/**
+ * libtorch's fused {@code scaled_dot_product_attention} (flash/memory-efficient kernels on CPU and CUDA),
+ * called through JavaCPP on the DJL tensors themselves (see {@link TensorBridge}).
+ */
+public final class SdpaAttention implements AttentionBackend {
+  @Override
+  public String name() {
+    return "sdpa";
+  }
+
+  @Override
+  public NDArray attend(NDArray q, NDArray k, NDArray v, NDArray mask) {
+    long lq = q.getShape().get(0);
+    long heads = q.getShape().get(1);
+    long d = q.getShape().get(2);
+    // (L, H, D) -> (1, H, L, D): strided views, no copies on the DJL side
+    NDArray q4 = q.transpose(1, 0, 2).expandDims(0);
+    NDArray k4 = k.transpose(1, 0, 2).expandDims(0);
+    NDArray v4 = v.transpose(1, 0, 2).expandDims(0);
+    NDArray m4 = mask == null ? null : (mask.getShape().dimension() == 3 ? mask.expandDims(0) : mask);
+    Tensor out;
+    try (Tensor tq = TensorBridge.view(q4); Tensor tk = TensorBridge.view(k4); Tensor tv = TensorBridge.view(v4)) {
+      if (m4 == null) {
+        out = torch.scaled_dot_product_attention(tq, tk, tv);
+      } else {
+        try (Tensor tm = TensorBridge.view(m4); TensorOptional om = new TensorOptional(tm);
+            DoubleOptional scale = new DoubleOptional()) {
+          out = torch.scaled_dot_product_attention(tq, tk, tv, om, 0.0, false, scale, false);
+        }
+      }
+    }
+    NDArray o = TensorBridge.adopt(out, q.getManager());
+    return o.squeeze(0).transpose(1, 0, 2).reshape(lq, heads * d);
+  }
+}
