@@ -154,15 +154,15 @@ public final class ClipTextEncoder implements AutoCloseable {
    * The pooled row per sequence: with the legacy {@code eos_token_id == 2} of the released config, the first
    * position of the largest id (the first end-of-text); otherwise the first position of {@code eos_token_id}.
    */
-  public int[] poolIndex(long[] ids, int batch, int len) {
+  public static int[] poolIndex(long[] ids, int batch, int len, int eosTokenId) {
     int[] idx = new int[batch];
     for (int r = 0; r < batch; r++) {
       int best = 0;
       for (int j = 0; j < len; j++) {
         long id = ids[r * len + j];
-        if (config.eosTokenId() == 2 ? id > ids[r * len + best] : id == config.eosTokenId()) {
+        if (eosTokenId == 2 ? id > ids[r * len + best] : id == eosTokenId) {
           best = j;
-          if (config.eosTokenId() != 2) {
+          if (eosTokenId != 2) {
             break;
           }
         }
@@ -175,7 +175,7 @@ public final class ClipTextEncoder implements AutoCloseable {
   private NDArray pool(NDArray last, NDArray ids) {
     int b = Math.toIntExact(ids.getShape().get(0));
     int len = Math.toIntExact(ids.getShape().get(1));
-    int[] idx = poolIndex(ids.toType(DataType.INT64, false).toLongArray(), b, len);
+    int[] idx = poolIndex(ids.toType(DataType.INT64, false).toLongArray(), b, len, config.eosTokenId());
     NDArray[] rows = new NDArray[b];
     for (int r = 0; r < b; r++) {
       rows[r] = last.get(new NDIndex("{}, {}", r, idx[r])).expandDims(0);
