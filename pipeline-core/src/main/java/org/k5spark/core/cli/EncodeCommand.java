@@ -15,6 +15,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.zip.CRC32;
 import org.k5spark.core.engine.TorchRuntime;
+import org.k5spark.core.text.PromptExpander;
 import org.k5spark.core.text.QwenPromptTokenizer;
 import org.k5spark.core.text.TextEmbeddings;
 import org.k5spark.core.text.TextEncoders;
@@ -42,6 +43,13 @@ public final class EncodeCommand implements Callable<Integer> {
   @Option(names = "--device", defaultValue = "cpu", description = "cpu, gpu, gpu:N or auto (default: ${DEFAULT-VALUE})")
   String device;
 
+  @Option(names = "--expand", description = "rewrite each prompt with the Qwen model first (the reference's"
+      + " prompt beautifier; needs lm_head in the checkpoint)")
+  boolean expand;
+
+  @Option(names = "--max-new-tokens", defaultValue = "256", description = "expansion length limit (default: ${DEFAULT-VALUE})")
+  int maxNewTokens;
+
   @Parameters(arity = "1..*", paramLabel = "<prompt>")
   List<String> prompts;
 
@@ -56,11 +64,16 @@ public final class EncodeCommand implements Callable<Integer> {
   int run(PrintStream out) throws IOException {
     TextConfig tc = readConfig(model, weightsRoot);
     TextEncoders.Settings s = new TextEncoders.Settings(tc.qwenDir(), tc.qwenMaxLength(), tc.clipDir(),
-        tc.clipMaxLength(), TorchRuntime.device(device), DataType.FLOAT32, false);
+        tc.clipMaxLength(), TorchRuntime.device(device), DataType.FLOAT32, expand);
     QwenPromptTokenizer.Content c = QwenPromptTokenizer.Content.parse(content);
     long t0 = System.nanoTime();
     try (TextEncoders enc = TextEncoders.open(s)) {
-      List<TextEmbeddings> all = enc.encode(prompts, c);
+      List<String> texts = prompts;
+      if (expand) {
+        PromptExpander ex = enc.expander(maxNewTokens);
+        texts = prompts.stream().map(ex::expand).toList();
+      }
+      List<TextEmbeddings> all = enc.encode(texts, c);
       double ms = (System.nanoTime() - t0) / 1e6;
       for (int i = 0; i < all.size(); i++) {
         TextEmbeddings e = all.get(i);
@@ -68,8 +81,8 @@ public final class EncodeCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "  text_embeds   (%d, %d) %s%n", e.qwenLength(), e.qwenHidden(), checksum(e.qwen()));
         out.printf(Locale.ROOT, "  pooled_embed  (1, %d) %s%n", e.clipHidden(), checksum(e.pooled()));
         out.printf(Locale.ROOT, "  cu_seqlens    [0, %d]  text_rope_pos %d%n", e.qwenLength(), e.textRopeLength());
-        out.printf(Locale.ROOT, "  tokens        qwen %d (after cropping %d template tokens)  clip %d%n", e.qwenLength(), c.cropStart(),
-            e.clipTokens());
+        out.printf(Locale.ROOT, "  tokens        qwen %d (after cropping %d template tokens)  clip %d%n",
+            e.qwenLength(), c.cropStart(), e.clipTokens());
         out.printf(Locale.ROOT, "  truncated     %s (qwen %s, clip %s)%n", e.truncated(), e.qwenTruncated(),
             e.clipTruncated());
       }

@@ -67,6 +67,14 @@ public final class TextEncoders implements AutoCloseable {
     return qwen;
   }
 
+  /** The reference's prompt beautifier on this Qwen model; needs {@code Settings.withLmHead}. */
+  public PromptExpander expander(int maxNewTokens) {
+    if (!settings.withLmHead()) {
+      throw new IllegalStateException("prompt expansion needs TextEncoders.Settings.withLmHead = true");
+    }
+    return new PromptExpander(qwen(), qwenTokenizer, PromptExpander.Settings.read(settings.qwenDir(), maxNewTokens));
+  }
+
   private ClipTextEncoder clip() {
     if (clip == null) {
       clip = ClipTextEncoder.load(settings.clipDir(), settings.device(), settings.dtype());

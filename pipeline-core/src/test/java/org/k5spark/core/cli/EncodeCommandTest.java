@@ -54,6 +54,24 @@ class EncodeCommandTest {
   }
 
   @Test
+  void expandThenEncode() throws Exception {
+    TinyTextEncoders.write(tmp.resolve("w"), 11);
+    EncodeCommand cmd = new EncodeCommand();
+    cmd.model = Files.writeString(tmp.resolve("m.yaml"), YAML);
+    cmd.weightsRoot = tmp.resolve("w");
+    cmd.content = "image";
+    cmd.device = "cpu";
+    cmd.expand = true;
+    cmd.maxNewTokens = 4;
+    cmd.prompts = List.of("a cat");
+    ByteArrayOutputStream buf = new ByteArrayOutputStream();
+    assertEquals(0, cmd.run(new PrintStream(buf, true, StandardCharsets.UTF_8)));
+    String out = buf.toString(StandardCharsets.UTF_8);
+    assertTrue(out.contains("(after cropping 41 template tokens)"), out);
+    assertTrue(!out.contains("prompt 0: a cat\n"), out);
+  }
+
+  @Test
   void missingCheckpointIsNamed() throws Exception {
     Path yaml = Files.writeString(tmp.resolve("m.yaml"), YAML);
     var e = assertThrows(IllegalArgumentException.class, () -> EncodeCommand.readConfig(yaml, tmp));
