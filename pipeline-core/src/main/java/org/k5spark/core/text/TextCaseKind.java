@@ -4,7 +4,9 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.k5spark.core.golden.CaseKind;
@@ -32,8 +34,9 @@ public final class TextCaseKind implements CaseKind {
     if (!c.precision().equals("fp32")) {
       return "precision " + c.precision() + " (only fp32 text cases are defined)";
     }
-    if (c.kind().equals("qwen_text_embed") && !c.config().has("crop_start")) {
-      return "case.json config has no crop_start";
+    if (c.kind().equals("qwen_text_embed") && !c.config().has("crop_start")
+        && !c.config().has("type_of_content")) {
+      return "case.json config has neither crop_start nor type_of_content";
     }
     return null;
   }
@@ -62,12 +65,22 @@ public final class TextCaseKind implements CaseKind {
     }
     Qwen25VlTextEncoder qwen = Qwen25VlTextEncoder.load(c.weightsPath(), device, DataType.FLOAT32, false);
     boolean embed = c.kind().equals("qwen_text_embed");
-    int cropStart = c.config().path("crop_start").asInt(0);
+    int cropStart = c.config().has("crop_start") ? c.config().get("crop_start").asInt()
+        : embed ? QwenPromptTokenizer.Content.parse(c.config().get("type_of_content").asText()).cropStart() : 0;
+    // transformers' hidden_states tuple index (-1 = after the final norm, Kandinsky's choice)
+    int hiddenIndex = c.config().path("hidden_state_index").asInt(-1);
     return new PreparedCase() {
       @Override
       public Map<String, NDArray> run(NDManager scratch) {
         NDArray ids = c.input("input_ids", scratch).toDevice(device, false);
-        NDArray hidden = qwen.encode(ids);
+        NDArray hidden;
+        if (hiddenIndex == -1) {
+          hidden = qwen.encode(ids);
+        } else {
+          List<NDArray> states = new ArrayList<>();
+          qwen.forward(ids, null, states);
+          hidden = states.get(hiddenIndex < 0 ? states.size() + hiddenIndex : hiddenIndex);
+        }
         Map<String, NDArray> out = new LinkedHashMap<>();
         if (embed) {
           long[] mask = c.input("attention_mask", scratch).toType(DataType.INT64, false).toLongArray();
