@@ -37,7 +37,8 @@ public final class EncodeCommand implements Callable<Integer> {
           + " current directory)")
   Path weightsRoot;
 
-  @Option(names = "--content", defaultValue = "video", description = "video or image template (default: ${DEFAULT-VALUE})")
+  @Option(names = "--content", defaultValue = "video",
+      description = "video or image template (default: ${DEFAULT-VALUE})")
   String content;
 
   @Option(names = "--device", defaultValue = "cpu", description = "cpu, gpu, gpu:N or auto (default: ${DEFAULT-VALUE})")
@@ -47,7 +48,8 @@ public final class EncodeCommand implements Callable<Integer> {
       + " prompt beautifier; needs lm_head in the checkpoint)")
   boolean expand;
 
-  @Option(names = "--max-new-tokens", defaultValue = "256", description = "expansion length limit (default: ${DEFAULT-VALUE})")
+  @Option(names = "--max-new-tokens", defaultValue = "256",
+      description = "expansion length limit (default: ${DEFAULT-VALUE})")
   int maxNewTokens;
 
   @Parameters(arity = "1..*", paramLabel = "<prompt>")

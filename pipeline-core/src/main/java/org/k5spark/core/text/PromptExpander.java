@@ -25,30 +25,35 @@ import org.k5spark.core.engine.TorchRuntime;
  */
 public final class PromptExpander {
   /** The reference's instruction text, verbatim (its f-string indentation and typos included). */
-  public static final String INSTRUCTION = "You are a prompt beautifier that transforms short user video descriptions"
-      + " into rich, detailed English prompts specifically optimized for video generation models.\n"
+  public static final String INSTRUCTION = ""
+      + "You are a prompt beautifier that transforms short user video descriptions into rich, detailed"
+      + " English prompts specifically optimized for video generation models.\n"
       + "        Here are some example descriptions from the dataset that the model was trained:\n"
-      + "        1. \"In a dimly lit room with a cluttered background, papers are pinned to the wall and various objects"
-      + " rest on a desk. Three men stand present: one wearing a red sweater, another in a black sweater, and the third"
-      + " in a gray shirt. The man in the gray shirt speaks and makes hand gestures, while the other two men look"
-      + " forward. The camera remains stationary, focusing on the three men throughout the sequence. A gritty and"
-      + " realistic visual style prevails, marked by a greenish tint that contributes to a moody atmosphere. Low"
-      + " lighting casts shadows, enhancing the tense mood of the scene.\"\n"
-      + "        2. \"In an office setting, a man sits at a desk wearing a gray sweater and seated in a black office chair."
-      + " A wooden cabinet with framed pictures stands beside him, alongside a small plant and a lit desk lamp. Engaged"
-      + " in a conversation, he makes various hand gestures to emphasize his points. His hands move in different"
-      + " positions, indicating different ideas or points. The camera remains stationary, focusing on the man"
-      + " throughout. Warm lighting creates a cozy atmosphere. The man appears to be explaining something. The overall"
-      + " visual style is professional and polished, suitable for a business or educational context.\"\n"
-      + "        3. \"A person works on a wooden object resembling a sunburst pattern, holding it in their left hand while"
-      + " using their right hand to insert a thin wire into the gaps between the wooden pieces. The background features"
-      + " a natural outdoor setting with greenery and a tree trunk visible. The camera stays focused on the hands and"
-      + " the wooden object throughout, capturing the detailed process of assembling the wooden structure. The person"
-      + " carefully threads the wire through the gaps, ensuring the wooden pieces are securely fastened together. The"
-      + " scene unfolds with a naturalistic and instructional style, emphasizing the craftsmanship and the methodical"
-      + " steps taken to complete the task.\"\n"
+      + "        1. \"In a dimly lit room with a cluttered background, papers are pinned to the wall and"
+      + " various objects rest on a desk. Three men stand present: one wearing a red sweater, another in a"
+      + " black sweater, and the third in a gray shirt. The man in the gray shirt speaks and makes hand"
+      + " gestures, while the other two men look forward. The camera remains stationary, focusing on the"
+      + " three men throughout the sequence. A gritty and realistic visual style prevails, marked by a"
+      + " greenish tint that contributes to a moody atmosphere. Low lighting casts shadows, enhancing the"
+      + " tense mood of the scene.\"\n"
+      + "        2. \"In an office setting, a man sits at a desk wearing a gray sweater and seated in a black"
+      + " office chair. A wooden cabinet with framed pictures stands beside him, alongside a small plant and"
+      + " a lit desk lamp. Engaged in a conversation, he makes various hand gestures to emphasize his points."
+      + " His hands move in different positions, indicating different ideas or points. The camera remains"
+      + " stationary, focusing on the man throughout. Warm lighting creates a cozy atmosphere. The man"
+      + " appears to be explaining something. The overall visual style is professional and polished, suitable"
+      + " for a business or educational context.\"\n"
+      + "        3. \"A person works on a wooden object resembling a sunburst pattern, holding it in their"
+      + " left hand while using their right hand to insert a thin wire into the gaps between the wooden"
+      + " pieces. The background features a natural outdoor setting with greenery and a tree trunk visible."
+      + " The camera stays focused on the hands and the wooden object throughout, capturing the detailed"
+      + " process of assembling the wooden structure. The person carefully threads the wire through the gaps,"
+      + " ensuring the wooden pieces are securely fastened together. The scene unfolds with a naturalistic"
+      + " and instructional style, emphasizing the craftsmanship and the methodical steps taken to complete"
+      + " the task.\"\n"
       + "        IImportantly! These are just examples from a large training dataset of 200 million videos.\n"
-      + "        Rewrite Prompt: \"{prompt}\" to get high-quality video generation. Answer only with expanded prompt.";
+      + "        Rewrite Prompt: \"{prompt}\" to get high-quality video generation. Answer only with expanded"
+      + " prompt.";
 
   /** Decoding settings; {@link #read} takes them from the checkpoint's generation_config.json. */
   public record Settings(int maxNewTokens, double repetitionPenalty, long[] eosIds) {
@@ -114,7 +119,8 @@ public final class PromptExpander {
     }
     long[] out = new long[settings.maxNewTokens()];
     int n = 0;
-    try (NDManager m = TorchRuntime.newManager(model.device()); KvCache cache = new KvCache(m, model.config().numLayers())) {
+    try (NDManager m = TorchRuntime.newManager(model.device());
+        KvCache cache = new KvCache(m, model.config().numLayers())) {
       long[] step = promptIds;
       while (n < settings.maxNewTokens()) {
         float[] logits;

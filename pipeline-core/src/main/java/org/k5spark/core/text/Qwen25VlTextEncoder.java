@@ -47,7 +47,8 @@ public final class Qwen25VlTextEncoder implements AutoCloseable {
     QwenTextConfig cfg = QwenTextConfig.read(cfgPath);
     try (TensorSource src = TensorSource.open(dir)) {
       // transformers >= 4.52 saves the decoder under model.language_model.*; released files use model.*
-      String prefix = src.keys().contains("model.language_model.embed_tokens.weight") ? "model.language_model." : "model.";
+      String prefix = src.keys().contains("model.language_model.embed_tokens.weight") ? "model.language_model."
+          : "model.";
       boolean lmHead = withLmHead && !cfg.tieWordEmbeddings();
       Map<String, long[]> expected = expectedShapes(cfg, prefix, lmHead);
       Predicate<String> ignored = k -> k.startsWith("visual.") || k.startsWith("model.visual.")
@@ -109,7 +110,8 @@ public final class Qwen25VlTextEncoder implements AutoCloseable {
 
   /**
    * Runs the decoder over {@code ids (B, T)} at positions {@code cache.length() ..} (0 without a cache).
-   * {@code ids} must live in a manager on this encoder's device; outputs live there too. {@code trace}, when given, receives transformers' hidden_states tuple:
+   * {@code ids} must live in a manager on this encoder's device; outputs live there too. {@code trace}, when
+   * given, receives transformers' hidden_states tuple:
    * each layer's input, then the final-norm output.
    */
   public NDArray forward(NDArray ids, KvCache cache, List<NDArray> trace) {

@@ -28,6 +28,15 @@ class PromptExpanderTest {
         + " prompt.<|im_end|>\n<|im_start|>assistant\n"));
   }
 
+  /** text/beautify_instruction.json: the f-string body of the reference's expand_prompt, extracted verbatim. */
+  @Test
+  void instructionIsTheReferenceText() throws Exception {
+    try (var in = PromptExpanderTest.class.getResourceAsStream("/text/beautify_instruction.json")) {
+      String ref = new com.fasterxml.jackson.databind.ObjectMapper().readValue(in, String.class);
+      assertEquals(ref, PromptExpander.INSTRUCTION);
+    }
+  }
+
   @Test
   void penaltyDividesPositiveAndMultipliesNegativeLogits() {
     float[] l = {2.0f, -1.0f, 2.05f, 1.0f};
