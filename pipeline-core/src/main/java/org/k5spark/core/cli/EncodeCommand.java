@@ -1,0 +1,158 @@
+package org.k5spark.core.cli;
+
+import ai.djl.ndarray.types.DataType;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.zip.CRC32;
+import org.k5spark.core.engine.TorchRuntime;
+import org.k5spark.core.text.PromptExpander;
+import org.k5spark.core.text.QwenPromptTokenizer;
+import org.k5spark.core.text.TextEmbeddings;
+import org.k5spark.core.text.TextEncoders;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code k5 encode --model cfg.yaml "a cat"}: runs the text encoders and prints shapes and checksums. */
+@Command(name = "encode", mixinStandardHelpOptions = true,
+    description = {"Encode prompts with the model's text encoders (Qwen2.5-VL + CLIP) and print, per prompt, the",
+        "shapes and checksums (sum, L2, crc32 of the float32 bits) of the Qwen embeddings and the CLIP pooled",
+        "vector, the text RoPE length, token counts and whether either encoder truncated the prompt."})
+public final class EncodeCommand implements Callable<Integer> {
+  @Option(names = "--model", required = true, paramLabel = "<yaml>", description = "model config (configs/*.yaml form)")
+  Path model;
+
+  @Option(names = "--weights-root", paramLabel = "<dir>",
+      description = "directory that relative checkpoint paths of the config are resolved against (default: the"
+          + " current directory)")
+  Path weightsRoot;
+
+  @Option(names = "--content", defaultValue = "video",
+      description = "video or image template (default: ${DEFAULT-VALUE})")
+  String content;
+
+  @Option(names = "--device", defaultValue = "cpu", description = "cpu, gpu, gpu:N or auto (default: ${DEFAULT-VALUE})")
+  String device;
+
+  @Option(names = "--expand", description = "rewrite each prompt with the Qwen model first (the reference's"
+      + " prompt beautifier; needs lm_head in the checkpoint)")
+  boolean expand;
+
+  @Option(names = "--max-new-tokens", defaultValue = "256",
+      description = "expansion length limit (default: ${DEFAULT-VALUE})")
+  int maxNewTokens;
+
+  @Parameters(arity = "1..*", paramLabel = "<prompt>")
+  List<String> prompts;
+
+  /** The few fields of the model config this command needs. */
+  record TextConfig(Path qwenDir, int qwenMaxLength, Path clipDir, int clipMaxLength) {}
+
+  @Override
+  public Integer call() throws IOException {
+    return run(System.out);
+  }
+
+  int run(PrintStream out) throws IOException {
+    TextConfig tc = readConfig(model, weightsRoot);
+    TextEncoders.Settings s = new TextEncoders.Settings(tc.qwenDir(), tc.qwenMaxLength(), tc.clipDir(),
+        tc.clipMaxLength(), TorchRuntime.device(device), DataType.FLOAT32, expand);
+    QwenPromptTokenizer.Content c = QwenPromptTokenizer.Content.parse(content);
+    long t0 = System.nanoTime();
+    try (TextEncoders enc = TextEncoders.open(s)) {
+      List<String> texts = prompts;
+      if (expand) {
+        PromptExpander ex = enc.expander(maxNewTokens);
+        texts = prompts.stream().map(ex::expand).toList();
+      }
+      List<TextEmbeddings> all = enc.encode(texts, c);
+      double ms = (System.nanoTime() - t0) / 1e6;
+      for (int i = 0; i < all.size(); i++) {
+        TextEmbeddings e = all.get(i);
+        out.printf(Locale.ROOT, "prompt %d: %s%n", i, abbreviate(e.prompt()));
+        out.printf(Locale.ROOT, "  text_embeds   (%d, %d) %s%n", e.qwenLength(), e.qwenHidden(), checksum(e.qwen()));
+        out.printf(Locale.ROOT, "  pooled_embed  (1, %d) %s%n", e.clipHidden(), checksum(e.pooled()));
+        out.printf(Locale.ROOT, "  cu_seqlens    [0, %d]  text_rope_pos %d%n", e.qwenLength(), e.textRopeLength());
+        out.printf(Locale.ROOT, "  tokens        qwen %d (after cropping %d template tokens)  clip %d%n",
+            e.qwenLength(), c.cropStart(), e.clipTokens());
+        out.printf(Locale.ROOT, "  truncated     %s (qwen %s, clip %s)%n", e.truncated(), e.qwenTruncated(),
+            e.clipTruncated());
+      }
+      out.printf(Locale.ROOT, "encoded %d prompt(s) in %.0f ms (incl. loading)%n", all.size(), ms);
+    }
+    return 0;
+  }
+
+  // TODO(lead): switch to org.k5spark.core.config.ModelConfig (branch dit) once merged: it owns these fields.
+  static TextConfig readConfig(Path yaml, Path weightsRoot) throws IOException {
+    if (!Files.isRegularFile(yaml)) {
+      throw new IllegalArgumentException("model config " + yaml + " does not exist");
+    }
+    JsonNode root = new ObjectMapper(new YAMLFactory()).readTree(yaml.toFile());
+    JsonNode te = root.path("model").has("text_embedder") ? root.path("model").path("text_embedder")
+        : root.path("text_embedder");
+    if (te.isMissingNode()) {
+      throw new IllegalArgumentException(yaml + ": no text_embedder section");
+    }
+    Path base = weightsRoot != null ? weightsRoot : Path.of("");
+    return new TextConfig(resolve(base, field(te, "qwen", "checkpoint_path", yaml).asText(), yaml),
+        te.path("qwen").path("max_length").asInt(256),
+        resolve(base, field(te, "clip", "checkpoint_path", yaml).asText(), yaml),
+        te.path("clip").path("max_length").asInt(77));
+  }
+
+  private static JsonNode field(JsonNode te, String enc, String key, Path yaml) {
+    JsonNode n = te.path(enc).path(key);
+    if (n.isMissingNode() || n.isNull()) {
+      throw new IllegalArgumentException(yaml + ": missing text_embedder." + enc + "." + key);
+    }
+    return n;
+  }
+
+  /** Relative paths resolve against the weights root; "./weights/x/" also matches {@code <root>/x/}. */
+  private static Path resolve(Path base, String p, Path yaml) {
+    Path path = Path.of(p);
+    if (path.isAbsolute()) {
+      return path;
+    }
+    Path direct = base.resolve(path).normalize();
+    if (Files.isDirectory(direct)) {
+      return direct;
+    }
+    Path byName = base.resolve(path.getFileName()).normalize();
+    if (Files.isDirectory(byName)) {
+      return byName;
+    }
+    throw new IllegalArgumentException(yaml + ": checkpoint_path " + p + " not found under " + base.toAbsolutePath()
+        + " (tried " + direct + " and " + byName + ")");
+  }
+
+  static String checksum(float[] v) {
+    double sum = 0;
+    double sq = 0;
+    ByteBuffer b = ByteBuffer.allocate(v.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+    for (float f : v) {
+      sum += f;
+      sq += (double) f * f;
+      b.putFloat(f);
+    }
+    CRC32 crc = new CRC32();
+    crc.update(b.array());
+    return String.format(Locale.ROOT, "sum=%.6f l2=%.6f crc32=%08x", sum, Math.sqrt(sq), crc.getValue());
+  }
+
+  private static String abbreviate(String s) {
+    String one = s.replace('\n', ' ');
+    return one.length() <= 80 ? one : one.substring(0, 77) + "...";
+  }
+}

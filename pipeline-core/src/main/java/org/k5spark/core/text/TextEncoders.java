@@ -1,0 +1,145 @@
+package org.k5spark.core.text;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.k5spark.core.engine.TorchRuntime;
+
+/**
+ * Kandinsky's text embedder: prompt → {@link TextEmbeddings} (Qwen2.5-VL crop/pack + CLIP pooled). Weights load
+ * on the first {@link #encode} and can be moved off the accelerator ({@link #toCpu()}) or freed
+ * ({@link #release()}) once a batch is encoded, so a 7B encoder does not sit beside the DiT; the next encode
+ * brings them back.
+ *
+ * <p>A batch is right-padded and the Qwen decoder is causal, so each prompt's result equals encoding it alone
+ * (the reference encodes one prompt per call).
+ */
+public final class TextEncoders implements AutoCloseable {
+  /** Where the encoders are and how they run; {@code withLmHead} also loads {@code lm_head} for expansion. */
+  public record Settings(Path qwenDir, int qwenMaxLength, Path clipDir, int clipMaxLength, Device device,
+      DataType dtype, boolean withLmHead) {
+    public static Settings of(Path qwenDir, Path clipDir, Device device) {
+      return new Settings(qwenDir, 256, clipDir, 77, device, DataType.FLOAT32, false);
+    }
+  }
+
+  private final Settings settings;
+  private final TextTokenizer qwenTokenizer;
+  private final TextTokenizer clipTokenizer;
+  private final QwenPromptTokenizer qwenPrompts;
+  private final ClipPromptTokenizer clipPrompts;
+  private Qwen25VlTextEncoder qwen;
+  private ClipTextEncoder clip;
+
+  private TextEncoders(Settings s) {
+    this.settings = s;
+    this.qwenTokenizer = TextTokenizer.load(s.qwenDir());
+    this.clipTokenizer = TextTokenizer.load(s.clipDir());
+    this.qwenPrompts = new QwenPromptTokenizer(qwenTokenizer);
+    this.clipPrompts = new ClipPromptTokenizer(clipTokenizer);
+  }
+
+  /** Loads the tokenizers now; the weights on first use. */
+  public static TextEncoders open(Settings s) {
+    return new TextEncoders(s);
+  }
+
+  public Settings settings() {
+    return settings;
+  }
+
+  public TextTokenizer qwenTokenizer() {
+    return qwenTokenizer;
+  }
+
+  /** The Qwen model on the configured device (loaded or moved back if needed), e.g. for prompt expansion. */
+  public Qwen25VlTextEncoder qwen() {
+    if (qwen == null) {
+      qwen = Qwen25VlTextEncoder.load(settings.qwenDir(), settings.device(), settings.dtype(), settings.withLmHead());
+    }
+    qwen.toDevice(settings.device());
+    return qwen;
+  }
+
+  /** The reference's prompt beautifier on this Qwen model; needs {@code Settings.withLmHead}. */
+  public PromptExpander expander(int maxNewTokens) {
+    if (!settings.withLmHead()) {
+      throw new IllegalStateException("prompt expansion needs TextEncoders.Settings.withLmHead = true");
+    }
+    return new PromptExpander(qwen(), qwenTokenizer, PromptExpander.Settings.read(settings.qwenDir(), maxNewTokens));
+  }
+
+  private ClipTextEncoder clip() {
+    if (clip == null) {
+      clip = ClipTextEncoder.load(settings.clipDir(), settings.device(), settings.dtype());
+    }
+    clip.toDevice(settings.device());
+    return clip;
+  }
+
+  public TextEmbeddings encode(String prompt, QwenPromptTokenizer.Content content) {
+    return encode(List.of(prompt), content).get(0);
+  }
+
+  public List<TextEmbeddings> encode(List<String> prompts, QwenPromptTokenizer.Content content) {
+    if (prompts.isEmpty()) {
+      return List.of();
+    }
+    TokenBatch qb = qwenPrompts.tokenize(prompts, content, settings.qwenMaxLength());
+    TokenBatch cb = clipPrompts.tokenize(prompts, settings.clipMaxLength());
+    int clipLen = settings.clipMaxLength();
+    List<TextEmbeddings> out = new ArrayList<>();
+    try (NDManager scratch = TorchRuntime.newManager(settings.device())) {
+      int len = qb.longest();
+      NDArray hidden = qwen().encode(qb.ids(scratch, len));
+      PackedEmbeddings packed = PackedEmbeddings.cropAndPack(hidden, qb.mask(len), content.cropStart());
+      NDArray clipIds = cb.ids(scratch, clipLen);
+      NDArray clipMask = scratch.create(cb.mask(clipLen), new Shape(cb.size(), clipLen));
+      NDArray pooled = clip().encode(clipIds, clipMask, null).pooled().toType(DataType.FLOAT32, false);
+      int qh = qwen.config().hiddenSize();
+      int ch = clip.config().hiddenSize();
+      for (int i = 0; i < prompts.size(); i++) {
+        float[] q = packed.sequence(i).toType(DataType.FLOAT32, false).toDevice(Device.cpu(), false).toFloatArray();
+        float[] p = pooled.get(new NDIndex("{}", i)).toDevice(Device.cpu(), false).toFloatArray();
+        out.add(new TextEmbeddings(prompts.get(i), q, packed.length(i), qh, p, ch, cb.rows()[i].length,
+            qb.truncated()[i], cb.truncated()[i]));
+      }
+    }
+    return out;
+  }
+
+  /** Moves both encoders' weights to host memory (kept for the next batch). */
+  public void toCpu() {
+    if (qwen != null) {
+      qwen.toDevice(Device.cpu());
+    }
+    if (clip != null) {
+      clip.toDevice(Device.cpu());
+    }
+  }
+
+  /** Frees both encoders' weights; the next encode reloads them from disk. */
+  public void release() {
+    if (qwen != null) {
+      qwen.close();
+      qwen = null;
+    }
+    if (clip != null) {
+      clip.close();
+      clip = null;
+    }
+  }
+
+  @Override
+  public void close() {
+    release();
+    qwenTokenizer.close();
+    clipTokenizer.close();
+  }
+}
