@@ -17,6 +17,9 @@ import org.k5spark.core.dit.DitTrace;
 public final class FlowMatchingSampler {
   /** The reference's CFG switch: guidance is applied only when |w - 1| exceeds this. */
   public static final double NO_GUIDANCE_EPS = 1e-6;
+  /** The reference pipeline's default negative prompt (Kandinsky5T2VPipeline.__call__ negative_caption). */
+  public static final String DEFAULT_NEGATIVE_PROMPT = "Static, 2D cartoon, cartoon, 2d animation, paintings, images,"
+      + " worst quality, low quality, ugly, deformed, walking backwards";
 
   private final DiffusionTransformer3D dit;
 
