@@ -17,6 +17,13 @@ public final class VaeLayout {
     return key.startsWith("encoder.") || key.startsWith("quant_conv.");
   }
 
+  /** A GroupNorm's weight or bias ({@code norm1}, {@code norm2}, {@code group_norm}, {@code conv_norm_out}). */
+  public static boolean isNormParameter(String key) {
+    String module = key.substring(0, key.lastIndexOf('.'));
+    String leaf = module.substring(module.lastIndexOf('.') + 1);
+    return leaf.equals("norm1") || leaf.equals("norm2") || leaf.equals("group_norm") || leaf.equals("conv_norm_out");
+  }
+
   /** {@code post_quant_conv.*} and {@code decoder.*}, in module order. */
   public static Map<String, long[]> decoder(VaeConfig c) {
     Map<String, long[]> m = new LinkedHashMap<>();

@@ -26,9 +26,7 @@ public final class VaeWeights {
     this.params = params;
     for (var e : params.entrySet()) {
       String k = e.getKey();
-      String module = k.substring(0, k.lastIndexOf('.'));
-      String leaf = module.substring(module.lastIndexOf('.') + 1);
-      if (leaf.startsWith("norm") || leaf.equals("group_norm") || leaf.equals("conv_norm_out")) {
+      if (VaeLayout.isNormParameter(k)) {
         NDArray v = e.getValue();
         norms.put(k, v.reshape(1, v.getShape().get(0), 1));
       }
