@@ -3,7 +3,7 @@ package org.k5spark.core.vae;
 import static org.k5spark.core.vae.VaeOps.causalConv;
 import static org.k5spark.core.vae.VaeOps.groupNorm;
 import static org.k5spark.core.vae.VaeOps.scoped;
-import static org.k5spark.core.vae.VaeOps.silu;
+import static org.k5spark.core.vae.VaeOps.siluInPlace;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.nn.convolutional.Conv3d;
@@ -60,7 +60,7 @@ public final class VaeDecoder {
         }
       }
       NDArray prev = h;
-      h = scoped(prev, x -> conv("decoder.conv_out", silu(norm("decoder.conv_norm_out", x))));
+      h = scoped(prev, x -> conv("decoder.conv_out", siluInPlace(norm("decoder.conv_norm_out", x))));
       prev.close();
       return h;
     });
@@ -68,8 +68,14 @@ public final class VaeDecoder {
 
   private NDArray resnet(String p, NDArray x) {
     NDArray out = scoped(x, in -> {
-      NDArray h = conv(p + ".conv1", silu(norm(p + ".norm1", in)));
-      h = conv(p + ".conv2", silu(norm(p + ".norm2", h)));
+      // temporaries are closed as soon as they are consumed to keep the peak near three activations
+      NDArray a = siluInPlace(norm(p + ".norm1", in));
+      NDArray h1 = conv(p + ".conv1", a);
+      a.close();
+      NDArray b = siluInPlace(norm(p + ".norm2", h1));
+      h1.close();
+      NDArray h = conv(p + ".conv2", b);
+      b.close();
       NDArray residual = w.has(p + ".conv_shortcut.conv.weight") ? conv(p + ".conv_shortcut", in) : in;
       return h.addi(residual);
     });

@@ -45,11 +45,22 @@ final class VaeOps {
   static NDArray causalConv(NDArray x, NDArray weight, NDArray bias) {
     long[] k = weight.getShape().getShape();
     return scoped(x, in -> {
-      NDArray p = replicatePad(in, 4, (int) (k[4] / 2), (int) (k[4] / 2));
-      p = replicatePad(p, 3, (int) (k[3] / 2), (int) (k[3] / 2));
-      p = replicatePad(p, 2, (int) (k[2] - 1), 0);
-      return Conv3d.conv3d(p, weight, bias).singletonOrThrow();
+      // each padded copy is freed as soon as the next one exists: peak = input + two padded copies + output
+      NDArray pw = replicatePad(in, 4, (int) (k[4] / 2), (int) (k[4] / 2));
+      NDArray ph = replicatePad(pw, 3, (int) (k[3] / 2), (int) (k[3] / 2));
+      closeIfTemp(pw, in, ph);
+      NDArray pt = replicatePad(ph, 2, (int) (k[2] - 1), 0);
+      closeIfTemp(ph, in, pt);
+      NDArray y = Conv3d.conv3d(pt, weight, bias).singletonOrThrow();
+      closeIfTemp(pt, in, y);
+      return y;
     });
+  }
+
+  private static void closeIfTemp(NDArray a, NDArray input, NDArray next) {
+    if (a != input && a != next) {
+      a.close();
+    }
   }
 
   /** Edge-value padding along one axis (torch {@code F.pad(mode="replicate")}). */
@@ -106,8 +117,11 @@ final class VaeOps {
     });
   }
 
-  static NDArray silu(NDArray x) {
-    return Activation.swish(x, 1f);
+  /** {@code x * sigmoid(x)} written into {@code x}: callers pass a temporary they no longer need. */
+  static NDArray siluInPlace(NDArray x) {
+    try (NDArray s = Activation.sigmoid(x)) {
+      return x.muli(s);
+    }
   }
 
   /**

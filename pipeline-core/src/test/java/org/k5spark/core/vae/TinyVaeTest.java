@@ -107,7 +107,7 @@ class TinyVaeTest {
     TinyVae.write(dir, 2);
     try (NDManager w = m.newSubManager()) {
       HunyuanVae vae = HunyuanVae.load(dir, w);
-      NDArray latent = w.randomNormal(0, 1, new Shape(3, 4, 4, 16), DataType.FLOAT32);
+      NDArray latent = w.randomNormal(0, 1, new Shape(2, 2, 4, 16), DataType.FLOAT32);
       TilingPlan first = new TilingPlan(9, 16, 16, 4, 8, 8);
       TilingPlan sameTile = new TilingPlan(9, 16, 16, 8, 16, 16);
       NDArray a = vae.decode(latent, VaeTiling.forced(first));
@@ -120,7 +120,7 @@ class TinyVaeTest {
       NDArray c = fresh.decode(latent, VaeTiling.forced(sameTile));
       assertEquals(sameTile, fresh.appliedTiling());
       assertNotEquals(0.0, a.sub(c).abs().max().getFloat());
-      assertEquals(new Shape(1, 3, 9, 32, 32), c.getShape());
+      assertEquals(new Shape(1, 3, 5, 16, 32), c.getShape());
     }
   }
 
