@@ -3,9 +3,6 @@ package org.k5spark.eval.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -17,7 +14,7 @@ import org.k5spark.eval.compare.Comparison;
 import org.k5spark.eval.compare.MetricRow;
 import org.k5spark.eval.compare.PairComparison;
 import org.k5spark.eval.compare.RunTable;
-import org.k5spark.eval.report.AtomicFiles;
+import org.k5spark.eval.io.AtomicFiles;
 import org.k5spark.eval.report.Redactor;
 
 /** Machine-readable outputs of {@code k5 compare}: comparison.json and a flat rows CSV. */
@@ -60,13 +57,11 @@ final class ComparisonJson {
   }
 
   static void writeRowsCsv(Comparison c, Path file) throws IOException {
-    Path tmp = Files.createTempFile(file.toAbsolutePath().getParent(), "." + file.getFileName(), ".tmp");
-    try {
-      try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8);
-           CSVPrinter out = new CSVPrinter(w, CSVFormat.RFC4180.builder().setHeader("run_a", "run_b", "name", "source",
-               "group_kind", "group", "direction", "n", "missing", "wins", "ties", "losses", "win_rate", "win_rate_lo",
-               "win_rate_hi", "mean_a", "mean_b", "mean_diff", "mean_diff_lo", "mean_diff_hi", "p_wilcoxon", "p_sign",
-               "p_permutation").build())) {
+    AtomicFiles.write(file, w -> {
+      try (CSVPrinter out = new CSVPrinter(w, CSVFormat.RFC4180.builder().setHeader("run_a", "run_b", "name", "source",
+          "group_kind", "group", "direction", "n", "missing", "wins", "ties", "losses", "win_rate", "win_rate_lo",
+          "win_rate_hi", "mean_a", "mean_b", "mean_diff", "mean_diff_lo", "mean_diff_hi", "p_wilcoxon", "p_sign",
+          "p_permutation").build())) {
         for (PairComparison pc : c.pairs()) {
           for (MetricRow r : pc.rows()) {
             out.printRecord(pc.runA(), pc.runB(), r.name(), r.source(), r.group().kind(), r.group().label(),
@@ -77,9 +72,6 @@ final class ComparisonJson {
           }
         }
       }
-      Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-    } finally {
-      Files.deleteIfExists(tmp);
-    }
+    });
   }
 }

@@ -2,11 +2,9 @@ package org.k5spark.eval.compare;
 
 import java.io.IOException;
 import java.io.Reader;
-import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -18,6 +16,7 @@ import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVPrinter;
 import org.apache.commons.csv.CSVRecord;
+import org.k5spark.eval.io.AtomicFiles;
 
 /**
  * The per-video metrics CSV: the contract between the Spark EvaluateVideos job (writer) and
@@ -122,12 +121,8 @@ public final class MetricsCsv {
     List<String> header = new ArrayList<>(FIXED);
     metricNames.forEach(m -> header.add(METRIC_PREFIX + m));
     run.config().keySet().forEach(k -> header.add(CONFIG_PREFIX + k));
-    Path dir = file.toAbsolutePath().getParent();
-    Files.createDirectories(dir);
-    Path tmp = Files.createTempFile(dir, file.getFileName().toString(), ".tmp");
-    try {
-      try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8);
-           CSVPrinter out = new CSVPrinter(w, CSVFormat.RFC4180.builder().setHeader(header.toArray(String[]::new)).build())) {
+    AtomicFiles.write(file, w -> {
+      try (CSVPrinter out = new CSVPrinter(w, CSVFormat.RFC4180.builder().setHeader(header.toArray(String[]::new)).build())) {
         for (VideoScore v : run.videos()) {
           List<Object> row = new ArrayList<>(Arrays.asList(run.runId(), v.promptId(), v.prompt(),
               String.join(", ", v.concepts()), v.motionLevel(), v.seed() == null ? "" : v.seed(), v.status(),
@@ -140,10 +135,7 @@ public final class MetricsCsv {
           out.printRecord(row);
         }
       }
-      Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    } finally {
-      Files.deleteIfExists(tmp);
-    }
+    });
   }
 
   public static List<String> splitConcepts(String joined) {

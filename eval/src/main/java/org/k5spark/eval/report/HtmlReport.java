@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.k5spark.eval.compare.Comparison;
+import org.k5spark.eval.io.AtomicFiles;
 import org.k5spark.eval.compare.MetricRow;
 import org.k5spark.eval.compare.PairComparison;
 import org.k5spark.eval.compare.RunTable;
@@ -52,7 +53,7 @@ public final class HtmlReport {
         .append("<title>").append(html(title)).append("</title><style>").append(CSS).append("</style></head><body>\n");
     h.append("<h1>").append(html(title)).append("</h1>\n<p class=\"meta\">Generated ").append(Instant.now())
         .append(" · percentile bootstrap, ").append(cmp.bootstrapResamples()).append(" resamples, seed ")
-        .append(cmp.seed()).append(", ").append(Text.pct(cmp.level())).append(" CI · win rate = (wins + ties/2)/n")
+        .append(cmp.seed()).append(", ").append(Text.level(cmp.level())).append(" CI · win rate = (wins + ties/2)/n")
         .append("</p>\n");
     runs(h);
     for (PairComparison pc : cmp.pairs()) {

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import org.k5spark.eval.compare.Comparison;
+import org.k5spark.eval.io.AtomicFiles;
 import org.k5spark.eval.compare.MetricRow;
 import org.k5spark.eval.compare.PairComparison;
 import org.k5spark.eval.compare.RunTable;
@@ -42,7 +43,7 @@ public final class MarkdownSummary {
       s.append("\n### ").append(a).append(" vs ").append(b).append("\n\n").append(pc.prompts().size())
           .append(" paired prompts").append(pc.votes() > 0 ? ", " + pc.votes() + " human votes" : "")
           .append("; shares from ").append(a).append("'s side, win rate = (W + T/2)/n, ")
-          .append(Text.pct(cmp.level())).append(" bootstrap CI.\n\n");
+          .append(Text.level(cmp.level())).append(" bootstrap CI.\n\n");
       s.append("| criterion | ").append(a).append(" wins | tie | ").append(b)
           .append(" wins | n | win rate [CI] | Δ mean [CI] | p |\n|---|---:|---:|---:|---:|---|---|---:|\n");
       for (MetricRow r : pc.overall()) {

@@ -83,6 +83,11 @@ public final class Text {
     return Double.isNaN(v) ? "–" : String.format(Locale.ROOT, "%.1f%%", 100 * v);
   }
 
+  /** A confidence level as "95%". */
+  public static String level(double v) {
+    return String.format(Locale.ROOT, "%s%%", java.math.BigDecimal.valueOf(100 * v).stripTrailingZeros().toPlainString());
+  }
+
   public static String p(double v) {
     if (Double.isNaN(v)) {
       return "–";

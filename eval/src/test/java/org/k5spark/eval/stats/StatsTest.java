@@ -75,6 +75,30 @@ class StatsTest {
     double[] b = {1.0, 2.0, 3.0, 4.0, 5.0, 7};
     assertEquals(0.0625, PairedTests.wilcoxon(a, b), 1e-12);
     assertEquals(1.0, PairedTests.wilcoxon(b, b), 0);
+    // R's wilcox.test example (Hollander & Wolfe, depression scale), paired, exact: p = 0.0390625 (scipy agrees)
+    double[] x = {1.83, 0.50, 1.62, 2.48, 1.68, 1.88, 1.55, 3.06, 1.30};
+    double[] y = {0.878, 0.647, 0.598, 2.05, 1.06, 1.29, 1.06, 3.14, 1.29};
+    assertEquals(0.0390625, PairedTests.wilcoxon(x, y), 1e-12);
+    // 40 pairs with zeros and tied ranks → normal approximation with tie + continuity correction;
+    // references from scipy.stats.wilcoxon(zero_method="wilcox", correction=True, method="approx")
+    double[] u = new double[40];
+    double[] v = new double[40];
+    double[] w = new double[40];
+    for (int i = 0; i < 40; i++) {
+      u[i] = i % 7;
+      v[i] = (i * 3) % 5;
+      w[i] = v[i] + 1;
+    }
+    assertEquals(0.034771428750606063, PairedTests.wilcoxon(u, v), 1e-12);
+    assertEquals(0.723678536148888, PairedTests.wilcoxon(u, w), 1e-12);
+    // 30 untied differences: exact distribution (scipy method="exact": 0.42795460671186447)
+    double[] e = new double[30];
+    double[] f = new double[30];
+    for (int i = 0; i < 30; i++) {
+      e[i] = i;
+      f[i] = i + ((i * 7) % 31 - 13.25);
+    }
+    assertEquals(0.42795460671186447, PairedTests.wilcoxon(e, f), 1e-12);
     // sign test: 8 wins, 3 ties, 0 losses → 2 * 0.5^8
     assertEquals(2.0 / 256, PairedTests.signTest(new WinTieLoss(8, 3, 0)), 1e-12);
     assertEquals(1.0, PairedTests.signTest(new WinTieLoss(0, 4, 0)), 0);
