@@ -167,7 +167,7 @@ public final class CompareRuns {
         directed ? bootstrap.winRate(outcomes) : ConfidenceInterval.empty(bootstrap.level()),
         bootstrap.mean(a), bootstrap.mean(b), bootstrap.mean(d),
         a.length == 0 ? Double.NaN : PairedTests.wilcoxon(a, b),
-        directed ? PairedTests.signTest(wtl) : Double.NaN,
+        directed && a.length > 0 ? PairedTests.signTest(wtl) : Double.NaN,
         a.length == 0 ? Double.NaN : PairedTests.permutation(a, b, bootstrap.resamples(), bootstrap.seed()));
   }
 

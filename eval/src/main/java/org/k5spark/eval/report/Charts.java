@@ -88,6 +88,10 @@ public final class Charts {
 
   private static String svg(JFreeChart chart, int width, int height) {
     chart.setBackgroundPaint(Color.WHITE);
+    if (chart.getPlot() instanceof CategoryPlot plot) {
+      plot.setBackgroundPaint(Color.WHITE);
+      plot.setRangeGridlinePaint(Color.LIGHT_GRAY);
+    }
     SVGGraphics2D g2 = new SVGGraphics2D(width, height);
     chart.draw(g2, new Rectangle(0, 0, width, height));
     String doc = g2.getSVGDocument();

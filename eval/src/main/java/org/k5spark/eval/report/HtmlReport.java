@@ -197,8 +197,9 @@ public final class HtmlReport {
 
   private static void list(StringBuilder h, List<BestWorst.Entry> es) {
     for (BestWorst.Entry e : es) {
-      h.append("<div>").append(html(e.promptId())).append(": ").append(Text.num(e.value())).append(" — <span class=\"pt\">")
-          .append(html(e.prompt())).append("</span></div>");
+      // long MovieGen prompts would drown the table: abbreviated here, full text in the tooltip and the prompt table
+      h.append("<div>").append(html(e.promptId())).append(": ").append(Text.num(e.value())).append(" — <span title=\"")
+          .append(html(e.prompt())).append("\">").append(html(Text.abbreviate(e.prompt(), 140))).append("</span></div>");
     }
   }
 

@@ -83,6 +83,14 @@ public final class Text {
     return Double.isNaN(v) ? "–" : String.format(Locale.ROOT, "%.1f%%", 100 * v);
   }
 
+  /** At most {@code max} characters (code points are not split), "…" marking a cut. */
+  public static String abbreviate(String s, int max) {
+    if (s == null || s.codePointCount(0, s.length()) <= max) {
+      return s;
+    }
+    return s.substring(0, s.offsetByCodePoints(0, max - 1)) + "…";
+  }
+
   /** A confidence level as "95%". */
   public static String level(double v) {
     return String.format(Locale.ROOT, "%s%%", java.math.BigDecimal.valueOf(100 * v).stripTrailingZeros().toPlainString());
