@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.k5spark.eval.compare.MetricsCsv;
 import org.k5spark.eval.compare.RunTable;
+import org.k5spark.eval.compare.VideoScore;
 import org.k5spark.eval.sbs.SbsKey;
 import org.k5spark.eval.sbs.SbsPage;
 import picocli.CommandLine.Command;
@@ -41,6 +42,17 @@ public final class SbsCommand implements Callable<Integer> {
     RunTable a = MetricsCsv.read(rs.get(0).getValue(), rs.get(0).getKey());
     RunTable b = MetricsCsv.read(rs.get(1).getValue(), rs.get(1).getKey());
     SbsKey key = SbsPage.write(a, b, seed, title, copyVideos, out);
+    long revealing = 0;
+    for (RunTable r : List.of(a, b)) {
+      String label = r.runId().toLowerCase(java.util.Locale.ROOT);
+      revealing += r.videos().stream().map(VideoScore::videoPath).filter(p -> p != null
+          && p.toLowerCase(java.util.Locale.ROOT).contains(label)
+          && !(copyVideos && java.nio.file.Files.isRegularFile(Path.of(p)))).count();
+    }
+    if (revealing > 0) {
+      System.err.printf("warning: %d video paths contain a run label and are linked as-is, so the page is not blind;"
+          + " use --copy-videos with local files%n", revealing);
+    }
     System.out.printf("wrote %s (%d pairs) and %s; %d prompts not in both runs%s%n", out.resolve("index.html"),
         key.items().size(), out.resolve("sbs-key.json"), key.unpaired().size(),
         key.unpaired().isEmpty() ? "" : ": " + String.join(", ", key.unpaired()));

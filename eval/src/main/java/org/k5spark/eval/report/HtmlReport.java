@@ -19,6 +19,7 @@ import org.k5spark.eval.compare.RunTable;
 import org.k5spark.eval.compare.VideoScore;
 import org.k5spark.eval.stats.Direction;
 import org.k5spark.eval.stats.Group;
+import org.k5spark.eval.stats.VbenchScores;
 
 /**
  * The self-contained HTML report: one file, no external resources (charts and thumbnails are data
@@ -56,6 +57,7 @@ public final class HtmlReport {
         .append(cmp.seed()).append(", ").append(Text.level(cmp.level())).append(" CI · win rate = (wins + ties/2)/n")
         .append("</p>\n");
     runs(h);
+    vbench(h);
     for (PairComparison pc : cmp.pairs()) {
       pair(h, pc);
     }
@@ -92,6 +94,50 @@ public final class HtmlReport {
       h.append("<img class=\"chart\" alt=\"mean per metric\" src=\"").append(Charts.means(cmp.runs(), metrics))
           .append("\">\n");
     }
+  }
+
+  private void vbench(StringBuilder h) {
+    List<Map<String, Double>> perRun = new ArrayList<>();
+    boolean any = false;
+    for (RunTable r : cmp.runs()) {
+      Map<String, Double> scores = new LinkedHashMap<>();
+      for (VbenchScores.Dim d : VbenchScores.DIMS) {
+        double[] xs = r.videos().stream().map(v -> v.metric(d.name())).filter(v -> v != null && !v.isNaN())
+            .mapToDouble(Double::doubleValue).toArray();
+        if (xs.length > 0) {
+          scores.put(d.name(), VbenchScores.dimensionScore(d.name(), xs));
+          any = true;
+        }
+      }
+      perRun.add(scores);
+    }
+    if (!any) {
+      return;
+    }
+    h.append("<h2>VBench-style scores</h2>\n<p class=\"meta\">Dimension score (normalised with VBench's constants). ")
+        .append("Not an official VBench score: prompts are not VBench's suite and estimators may be substitutes. ")
+        .append("A group with a missing dimension gets no score (VBench would count it as 0).</p>\n")
+        .append("<table id=\"vbench\"><tr><th>dimension</th>");
+    cmp.runs().forEach(r -> h.append("<th>").append(html(r.runId())).append("</th>"));
+    h.append("</tr>\n");
+    for (VbenchScores.Dim d : VbenchScores.DIMS) {
+      if (perRun.stream().noneMatch(m -> m.containsKey(d.name()))) {
+        continue;
+      }
+      h.append("<tr><td>").append(d.name()).append("</td>");
+      for (Map<String, Double> m : perRun) {
+        Double v = m.get(d.name());
+        h.append("<td>").append(v == null ? "n/a" : Text.num(v) + " (" + Text.num(d.normalise(v)) + ")").append("</td>");
+      }
+      h.append("</tr>\n");
+    }
+    h.append("<tr><td>Quality score</td>");
+    for (Map<String, Double> m : perRun) {
+      VbenchScores.GroupScore q = VbenchScores.quality(m);
+      h.append("<td>").append(q.missing().isEmpty() ? Text.num(q.score())
+          : "incomplete: missing " + html(String.join(", ", q.missing()))).append("</td>");
+    }
+    h.append("</tr>\n</table>\n");
   }
 
   private void costRow(StringBuilder h, String label, java.util.function.Function<RunTable, String> f) {

@@ -11,7 +11,8 @@ import java.util.Map;
  * <p>Defaults (chosen, not taken from VBench, which has no paired notion): every VBench dimension is
  * higher-is-better. Margins are roughly the decoder/estimator noise of each metric's typical range:
  * temporal_flickering and motion_smoothness live in 0.95–0.999, so 0.001; subject/background
- * consistency 0.005; aesthetic/imaging quality 0.01; text_video_alignment (ViCLIP-style cosine,
+ * consistency 0.005; aesthetic_quality 0.01; imaging_quality 1.0 (per-video MUSIQ stays on VBench's 0–100
+ * scale); text_video_alignment (ViCLIP-style cosine,
  * 0.1–0.35) 0.005; dynamic_degree is boolean (0/1) so margin 0. gpu_seconds is lower-is-better with a
  * margin of 0 (any difference counts). Unknown metrics: brightness,
  * sharpness, contrast and names starting with "stat." are descriptive ({@link Direction#NONE});
@@ -34,7 +35,7 @@ public final class MetricPolicy {
       Map.entry("subject_consistency", new Rule(Direction.HIGHER_IS_BETTER, 0.005)),
       Map.entry("background_consistency", new Rule(Direction.HIGHER_IS_BETTER, 0.005)),
       Map.entry("aesthetic_quality", new Rule(Direction.HIGHER_IS_BETTER, 0.01)),
-      Map.entry("imaging_quality", new Rule(Direction.HIGHER_IS_BETTER, 0.01)),
+      Map.entry("imaging_quality", new Rule(Direction.HIGHER_IS_BETTER, 1.0)),
       Map.entry("text_video_alignment", new Rule(Direction.HIGHER_IS_BETTER, 0.005)),
       Map.entry("overall_consistency", new Rule(Direction.HIGHER_IS_BETTER, 0.005)),
       Map.entry("dynamic_degree", new Rule(Direction.HIGHER_IS_BETTER, 0.0)),

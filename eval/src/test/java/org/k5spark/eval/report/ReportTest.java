@@ -66,6 +66,9 @@ class ReportTest {
     assertTrue(c.find());
     String svg2 = new String(Base64.getDecoder().decode(c.group(1)), StandardCharsets.UTF_8);
     assertTrue(svg2.contains("human:visual_quality") && svg2.contains("A wins"), "SBS-shaped chart");
+    // VBench-style table: aesthetic_quality means over ok videos, quality score incomplete without the other dims
+    assertTrue(h.contains("<tr><td>aesthetic_quality</td><td>0.4700 (0.4700)</td><td>0.5110 (0.5110)</td></tr>"), h);
+    assertTrue(h.contains("incomplete: missing subject_consistency, background_consistency"));
     // cost
     assertTrue(h.contains("GPU-seconds per video</td><td>10.0000</td><td>10.0000</td>"));
   }
