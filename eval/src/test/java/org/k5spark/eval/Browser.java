@@ -18,6 +18,9 @@ public final class Browser implements AutoCloseable {
   public static final String CHROMIUM = "/usr/bin/chromium";
   public static final String CHROMEDRIVER = "/usr/bin/chromedriver";
 
+  /** Selenium warns that it has no CDP bindings for this Chromium; CDP is never used. Held strongly: JUL loggers are weak. */
+  private static final java.util.logging.Logger CDP_LOG = java.util.logging.Logger.getLogger("org.openqa.selenium.devtools");
+
   private final ChromeDriver driver;
   private final Path profile;
 
@@ -27,6 +30,7 @@ public final class Browser implements AutoCloseable {
         throw new IllegalStateException(exe + " is missing: apt-get install -y chromium chromium-driver");
       }
     }
+    CDP_LOG.setLevel(java.util.logging.Level.SEVERE);
     profile = Files.createTempDirectory("k5-chromium-profile");
     ChromeOptions o = new ChromeOptions();
     o.setBinary(CHROMIUM);
