@@ -3,13 +3,23 @@ package org.k5spark.jobs.cli;
 import org.k5spark.core.cli.EncodeCommand;
 import org.k5spark.core.cli.ParityCommand;
 import org.k5spark.core.cli.TinyCheckpointCommand;
+import org.k5spark.eval.cli.CompareCommand;
+import org.k5spark.eval.cli.ReportCommand;
+import org.k5spark.eval.cli.SbsCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** The {@code k5} launcher: one CLI, each subcommand owned by the module that implements it. */
 @Command(name = "k5", mixinStandardHelpOptions = true, version = "k5spark 0.1.0",
     description = "Kandinsky 5.0 text-to-video on Spark: generate, evaluate, compare, report.",
-    subcommands = {ParityCommand.class, TinyCheckpointCommand.class, EncodeCommand.class})
+    subcommands = {
+        ParityCommand.class,
+        TinyCheckpointCommand.class,
+        EncodeCommand.class,
+        CompareCommand.class,
+        ReportCommand.class,
+        SbsCommand.class,
+    })
 public final class K5 implements Runnable {
   @Override
   public void run() {

@@ -1,0 +1,100 @@
+package org.k5spark.eval.report;
+
+import java.awt.Color;
+import java.awt.Rectangle;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.List;
+import org.jfree.chart.ChartFactory;
+import org.jfree.chart.JFreeChart;
+import org.jfree.chart.axis.NumberAxis;
+import org.jfree.chart.plot.CategoryPlot;
+import org.jfree.chart.plot.PlotOrientation;
+import org.jfree.chart.renderer.category.BarRenderer;
+import org.jfree.chart.renderer.category.StackedBarRenderer;
+import org.jfree.data.category.DefaultCategoryDataset;
+import org.jfree.svg.SVGGraphics2D;
+import org.k5spark.eval.compare.MetricRow;
+import org.k5spark.eval.compare.RunTable;
+import org.k5spark.eval.stats.Direction;
+
+/**
+ * Charts as SVG (JFreeChart drawing into JFreeSVG's Graphics2D), returned as data URIs for
+ * {@code <img>}: an SVG loaded as an image never runs scripts, so user strings in labels are inert
+ * even if an escaping bug slipped through.
+ */
+public final class Charts {
+  private static final Color WIN = new Color(0x2e7d32);
+  private static final Color TIE = new Color(0xbdbdbd);
+  private static final Color LOSS = new Color(0xc62828);
+
+  static {
+    System.setProperty("java.awt.headless", "true");
+  }
+
+  private Charts() {
+  }
+
+  /** Stacked horizontal bars: A wins / tie / B wins shares per criterion — the layout of the K5 SBS charts. */
+  public static String winTieLoss(String runA, String runB, List<MetricRow> overallRows) {
+    DefaultCategoryDataset ds = new DefaultCategoryDataset();
+    String w = runA + " wins";
+    String t = "tie";
+    String l = runB + " wins";
+    for (MetricRow r : overallRows) {
+      if (r.direction() == Direction.NONE || r.wtl().total() == 0) {
+        continue;
+      }
+      ds.addValue(100 * r.wtl().winShare(), w, r.name());
+      ds.addValue(100 * r.wtl().tieShare(), t, r.name());
+      ds.addValue(100 * r.wtl().lossShare(), l, r.name());
+    }
+    JFreeChart chart = ChartFactory.createStackedBarChart(runA + " vs " + runB, null, "% of prompts", ds,
+        PlotOrientation.HORIZONTAL, true, false, false);
+    CategoryPlot plot = chart.getCategoryPlot();
+    ((NumberAxis) plot.getRangeAxis()).setRange(0, 100);
+    StackedBarRenderer r = (StackedBarRenderer) plot.getRenderer();
+    r.setSeriesPaint(0, WIN);
+    r.setSeriesPaint(1, TIE);
+    r.setSeriesPaint(2, LOSS);
+    r.setShadowVisible(false);
+    return svg(chart, 720, 80 + 36 * Math.max(1, ds.getColumnCount()));
+  }
+
+  /** Grouped bars: mean of each metric per run (one bar per run). */
+  public static String means(List<RunTable> runs, List<String> metrics) {
+    DefaultCategoryDataset ds = new DefaultCategoryDataset();
+    for (RunTable run : runs) {
+      for (String m : metrics) {
+        double s = 0;
+        int n = 0;
+        for (var v : run.videos()) {
+          Double d = v.metric(m);
+          if (d != null && !d.isNaN()) {
+            s += d;
+            n++;
+          }
+        }
+        if (n > 0) {
+          ds.addValue(s / n, run.runId(), m);
+        }
+      }
+    }
+    JFreeChart chart = ChartFactory.createBarChart("Mean per metric", null, "mean", ds, PlotOrientation.HORIZONTAL,
+        true, false, false);
+    ((BarRenderer) chart.getCategoryPlot().getRenderer()).setShadowVisible(false);
+    return svg(chart, 720, 80 + 22 * Math.max(1, ds.getColumnCount() * Math.max(1, runs.size())));
+  }
+
+  private static String svg(JFreeChart chart, int width, int height) {
+    chart.setBackgroundPaint(Color.WHITE);
+    if (chart.getPlot() instanceof CategoryPlot plot) {
+      plot.setBackgroundPaint(Color.WHITE);
+      plot.setRangeGridlinePaint(Color.LIGHT_GRAY);
+    }
+    SVGGraphics2D g2 = new SVGGraphics2D(width, height);
+    chart.draw(g2, new Rectangle(0, 0, width, height));
+    String doc = g2.getSVGDocument();
+    return "data:image/svg+xml;base64," + Base64.getEncoder().encodeToString(doc.getBytes(StandardCharsets.UTF_8));
+  }
+}
