@@ -30,9 +30,13 @@ public final class TinyCheckpoint {
   public static ModelConfig writeAll(Path root) {
     ModelConfig cfg = ModelConfig.embedded("tiny");
     writeDit(cfg, root);
-    // LEAD: add the tiny VAE (org.k5spark.core.vae) at ModelConfig.resolveWeight(cfg.vae().checkpointPath(), root)
-    // and the tiny text encoders (org.k5spark.core.text) at resolveWeight(cfg.textEmbedder().qwen()/clip()
-    // .checkpointPath(), root) here.
+    org.k5spark.core.vae.TinyVae.write(ModelConfig.resolveWeight(cfg.vae().checkpointPath(), root), SEED + 1);
+    try {
+      // the tiny text encoders write text_encoder/ and text_encoder2/ under the root, where tiny.yaml points
+      org.k5spark.core.text.TinyTextEncoders.write(root, SEED + 2);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write tiny text encoders under " + root, e);
+    }
     return cfg;
   }
 

@@ -1,0 +1,156 @@
+package org.k5spark.core.pipeline;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.IntConsumer;
+import org.k5spark.core.config.ModelConfig;
+import org.k5spark.core.dit.DiffusionTransformer3D;
+import org.k5spark.core.dit.attention.AttentionBackend;
+import org.k5spark.core.engine.TorchRuntime;
+import org.k5spark.core.sampler.Conditioning;
+import org.k5spark.core.sampler.FlowMatchingSampler;
+import org.k5spark.core.sampler.InitialNoise;
+import org.k5spark.core.sampler.LatentGeometry;
+import org.k5spark.core.text.QwenPromptTokenizer;
+import org.k5spark.core.text.TextEmbeddings;
+import org.k5spark.core.text.TextEncoders;
+import org.k5spark.core.vae.HunyuanVae;
+import org.k5spark.core.video.VideoFrames;
+import org.k5spark.core.weights.TensorSource;
+
+/**
+ * Kandinsky 5.0 T2V as components plus a scheduler (as in diffusers): text encoders → DiT under the
+ * flow-matching sampler → HunyuanVideo VAE. Mirrors the reference {@code Kandinsky5T2VPipeline.__call__} +
+ * {@code generate_sample}: both prompts encoded first, the encoders moved off the accelerator before the DiT
+ * runs, the latent decoded with the VAE's tiling.
+ */
+public final class Kandinsky5Pipeline implements TextToVideo {
+  private final ModelConfig config;
+  private final Device device;
+  private final NDManager weights;
+  private final TextEncoders text;
+  private final DiffusionTransformer3D dit;
+  private final FlowMatchingSampler sampler;
+  private final HunyuanVae vae;
+  private final ModelIdentity identity;
+
+  private Kandinsky5Pipeline(ModelConfig config, Device device, NDManager weights, TextEncoders text,
+      DiffusionTransformer3D dit, HunyuanVae vae, ModelIdentity identity) {
+    this.config = config;
+    this.device = device;
+    this.weights = weights;
+    this.text = text;
+    this.dit = dit;
+    this.sampler = new FlowMatchingSampler(dit);
+    this.vae = vae;
+    this.identity = identity;
+  }
+
+  /**
+   * Loads every component of {@code config} from {@code weightsRoot} onto {@code device}. float32 on CPU,
+   * float16 DiT weights on GPU (DJL cannot hold bfloat16).
+   */
+  public static Kandinsky5Pipeline load(ModelConfig config, Path weightsRoot, Device device) {
+    NDManager weights = TorchRuntime.newManager(device);
+    try {
+      boolean gpu = device.isGpu();
+      DataType ditType = gpu ? DataType.FLOAT16 : DataType.FLOAT32;
+      Path ckpt = config.checkpoint(weightsRoot);
+      DiffusionTransformer3D dit;
+      try (TensorSource src = TensorSource.open(ckpt)) {
+        dit = DiffusionTransformer3D.load(config.ditParams(), config.attention(), src, weights, ditType,
+            AttentionBackend.fromSystemProperty());
+      }
+      HunyuanVae vae = HunyuanVae.load(ModelConfig.resolveWeight(config.vae().checkpointPath(), weightsRoot), weights);
+      var te = config.textEmbedder();
+      TextEncoders text = TextEncoders.open(new TextEncoders.Settings(
+          ModelConfig.resolveWeight(te.qwen().checkpointPath(), weightsRoot), te.qwen().maxLength(),
+          ModelConfig.resolveWeight(te.clip().checkpointPath(), weightsRoot), te.clip().maxLength(), device,
+          DataType.FLOAT32, false));
+      var res = defaultResolution(config);
+      ModelIdentity id = new ModelIdentity(config.variant(), Digests.ofPath(ckpt), Digests.ofConfig(config),
+          config.numSteps(), config.guidanceWeight(), res.width(), res.height(),
+          LatentGeometry.videoFrames(LatentGeometry.latentFrames(config.defaultSeconds(), config.fps())));
+      return new Kandinsky5Pipeline(config, device, weights, text, dit, vae, id);
+    } catch (RuntimeException e) {
+      weights.close();
+      throw e;
+    }
+  }
+
+  /** The reference's default size when the variant allows it (height 512, width 768), else the first allowed. */
+  static ModelConfig.Resolution defaultResolution(ModelConfig config) {
+    for (ModelConfig.Resolution r : config.resolutions()) {
+      if (r.height() == 512 && r.width() == 768) {
+        return r;
+      }
+    }
+    return config.resolutions().get(0);
+  }
+
+  public ModelConfig config() {
+    return config;
+  }
+
+  @Override
+  public ModelIdentity identity() {
+    return identity;
+  }
+
+  @Override
+  public GeneratedVideo generate(VideoRequest req, IntConsumer onStep) {
+    StageTimings timings = new StageTimings();
+    ModelConfig.Resolution dflt = defaultResolution(config);
+    int height = req.height() != null ? req.height() : dflt.height();
+    int width = req.width() != null ? req.width() : dflt.width();
+    double seconds = req.seconds() != null ? req.seconds() : config.defaultSeconds();
+    int steps = req.steps() != null ? req.steps() : config.numSteps();
+    double guidance = req.guidanceWeight() != null ? req.guidanceWeight() : config.guidanceWeight();
+    Shape latentShape = LatentGeometry.latentShape(config, height, width, seconds);
+    var content = latentShape.get(0) > 1 ? QwenPromptTokenizer.Content.VIDEO : QwenPromptTokenizer.Content.IMAGE;
+    var settings = new FlowMatchingSampler.Settings(steps, guidance, config.metrics().schedulerScale(),
+        config.metrics().scaleFactor());
+    String negative = req.negativePrompt() != null ? req.negativePrompt() : FlowMatchingSampler.DEFAULT_NEGATIVE_PROMPT;
+
+    List<String> prompts = new ArrayList<>(List.of(req.prompt()));
+    if (settings.guided()) {
+      prompts.add(negative);
+    }
+    List<TextEmbeddings> emb = timings.time("text_encode", () -> {
+      List<TextEmbeddings> e = text.encode(prompts, content);
+      if (device.isGpu()) {
+        text.toCpu(); // the encoders must not sit beside the DiT on the accelerator
+      }
+      return e;
+    });
+    try (NDManager run = weights.newSubManager()) {
+      Conditioning cond = conditioning(emb.get(0), run);
+      Conditioning uncond = settings.guided() ? conditioning(emb.get(1), run) : null;
+      NDArray latent = timings.time("denoise", () -> {
+        NDArray noise = InitialNoise.gaussian(req.seed(), latentShape, run);
+        return sampler.sample(noise, cond, uncond, settings, (i, t, x, v) -> onStep.accept(i), null);
+      });
+      VideoFrames frames = timings.time("decode", () -> vae.decodeToFrames(latent, VaeMemoryPlan.tiling(req, latentShape)));
+      return new GeneratedVideo(frames, timings, steps, guidance, width, height, emb.get(0).truncated());
+    }
+  }
+
+  private Conditioning conditioning(TextEmbeddings e, NDManager m) {
+    DataType t = dit.dtype();
+    return new Conditioning(e.qwenEmbeds(m).toType(t, false), e.pooledEmbed(m).toType(t, false),
+        m.arange(0, e.textRopeLength(), 1, DataType.INT64));
+  }
+
+  @Override
+  public void close() {
+    text.close();
+    dit.close();
+    weights.close();
+  }
+}

@@ -1,0 +1,92 @@
+package org.k5spark.core.pipeline;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.Device;
+import ai.djl.ndarray.types.Shape;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.k5spark.core.config.ModelConfig;
+import org.k5spark.core.tiny.TinyCheckpoint;
+import org.k5spark.core.vae.VaeTiling;
+
+/** Prompt → frames on the embedded tiny checkpoint: the whole model path, CPU. */
+class Kandinsky5PipelineTest {
+  @TempDir static Path root;
+  static Kandinsky5Pipeline pipeline;
+
+  @BeforeAll
+  static void load() {
+    ModelConfig cfg = TinyCheckpoint.writeAll(root);
+    pipeline = Kandinsky5Pipeline.load(cfg, root, Device.cpu());
+  }
+
+  @AfterAll
+  static void close() {
+    pipeline.close();
+  }
+
+  @Test
+  void generatesTheConfiguredClipDeterministically() {
+    List<Integer> steps = new ArrayList<>();
+    GeneratedVideo a = pipeline.generate(VideoRequest.of("a red fox runs through snow", 7), steps::add);
+    ModelConfig cfg = pipeline.config();
+    // tiny.yaml: 1 s at 24 fps -> 1*24//4+1 = 7 latent frames -> 4*6+1 = 25 frames, first allowed size
+    assertEquals(25, a.frames().frames());
+    assertEquals(cfg.resolutions().get(0).height(), a.frames().height());
+    assertEquals(cfg.resolutions().get(0).width(), a.frames().width());
+    assertEquals(24.0, a.frames().fps());
+    assertEquals(List.of(0, 1, 2, 3), steps);
+    assertEquals(cfg.numSteps(), a.steps());
+    assertFalse(a.promptTruncated());
+    for (String stage : List.of("text_encode", "denoise", "decode")) {
+      assertTrue(a.timings().get(stage) > 0, stage);
+    }
+    GeneratedVideo again = pipeline.generate(VideoRequest.of("a red fox runs through snow", 7), i -> {});
+    assertArrayEquals(a.frames().rgb(), again.frames().rgb(), "same prompt + seed must give the same video");
+    GeneratedVideo other = pipeline.generate(VideoRequest.of("a red fox runs through snow", 8), i -> {});
+    assertFalse(Arrays.equals(a.frames().rgb(), other.frames().rgb()), "another seed must change the video");
+    // not a constant image: random weights still give spatial and temporal variation
+    byte[] rgb = a.frames().rgb();
+    int distinct = (int) java.util.stream.IntStream.range(0, rgb.length).map(i -> rgb[i] & 0xff).distinct().count();
+    assertTrue(distinct > 16, "distinct values " + distinct);
+  }
+
+  @Test
+  void rejectsSizesTheVariantDoesNotSupport() {
+    var req = new VideoRequest("x", null, 1, 100, 64, null, null, null, false);
+    var e = assertThrows(RuntimeException.class, () -> pipeline.generate(req, i -> {}));
+    assertTrue(e.getMessage().contains("64x64"), e.getMessage());
+  }
+
+  @Test
+  void smallMemoryPlanCoversTheWholeLatent() {
+    // 10 s at 768x512: 61 latent frames, 64x96 latent
+    VaeTiling t = VaeMemoryPlan.tiling(new VideoRequest("x", null, 1, null, null, null, null, null, true),
+        new Shape(61, 64, 96, 16));
+    var p = t.override();
+    assertEquals(17, p.tileFrames());
+    assertEquals(0, (60 - (p.tileFrames() - 1) / 4) % (p.strideFrames() / 4));
+    assertEquals(0, (64 - p.tileHeight() / 8) % (p.strideHeight() / 8));
+    assertEquals(0, (96 - p.tileWidth() / 8) % (p.strideWidth() / 8));
+    assertTrue(p.strideHeight() < p.tileHeight() && p.strideWidth() < p.tileWidth());
+    assertEquals(VaeTiling.AUTO, VaeMemoryPlan.tiling(VideoRequest.of("x", 1), new Shape(7, 8, 8, 16)));
+  }
+
+  @Test
+  void tiledRetryStillGivesTheFullClip() {
+    GeneratedVideo v = pipeline.generate(VideoRequest.of("a cat", 3).withVaeTiling(true), i -> {});
+    assertEquals(25, v.frames().frames());
+    assertEquals(pipeline.config().resolutions().get(0).height(), v.frames().height());
+  }
+}
