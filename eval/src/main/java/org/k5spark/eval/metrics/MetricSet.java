@@ -7,6 +7,8 @@ import java.util.Map;
 import org.k5spark.core.video.VideoFrames;
 import org.k5spark.eval.flow.FarnebackFlow;
 import org.k5spark.eval.flow.FlowWarpInterpolator;
+import org.k5spark.eval.flow.FrameInterpolator;
+import org.k5spark.eval.flow.OpticalFlowEstimator;
 import org.k5spark.eval.stats.VideoStatistics;
 
 /** Runs the configured metrics on one video and returns their results by name, in configuration order. */
@@ -24,9 +26,14 @@ public final class MetricSet {
    */
   public static MetricSet classicalDefaults() {
     FarnebackFlow flow = new FarnebackFlow();
+    return withEstimators(flow, new FlowWarpInterpolator(flow));
+  }
+
+  /** The default set with the given estimators in the model slots of dynamic_degree and motion_smoothness. */
+  public static MetricSet withEstimators(OpticalFlowEstimator flow, FrameInterpolator interpolator) {
     List<VideoMetric> metrics = new ArrayList<>();
     metrics.add(new TemporalFlickering());
-    metrics.add(new MotionSmoothness(new FlowWarpInterpolator(flow)));
+    metrics.add(new MotionSmoothness(interpolator));
     metrics.add(new DynamicDegree(flow));
     metrics.add(new UnportedModelMetric("subject_consistency", "dino_vitb16", "no weights (DINO ViT-B/16)"));
     metrics.add(new UnportedModelMetric("background_consistency", "clip_vitb32", "no weights (CLIP ViT-B/32)"));
