@@ -17,6 +17,8 @@ import org.k5spark.eval.flow.Unavailable;
 import org.k5spark.eval.metrics.MetricResult;
 import org.k5spark.eval.metrics.MetricSet;
 import org.k5spark.eval.metrics.MetricsJson;
+import org.k5spark.eval.metrics.ModelMetrics;
+import org.k5spark.core.engine.TorchRuntime;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -52,6 +54,14 @@ public final class MetricsCommand implements Callable<Integer> {
       description = "frame interpolator for motion_smoothness: ${COMPLETION-CANDIDATES} (flow = Farneback warp)")
   Interpolator interpolator;
 
+  @Option(names = "--weights-dir", description = "directory with the safetensors of the model-based metrics ("
+      + ModelMetrics.DINO + ", " + ModelMetrics.CLIP_B32 + ", " + ModelMetrics.CLIP_L14 + ", " + ModelMetrics.AESTHETIC_HEAD
+      + "); absent files are reported as not computed")
+  Path weightsDir;
+
+  @Option(names = "--device", defaultValue = "cpu", description = "device for the model-based metrics: cpu, gpu, gpu:N, auto")
+  String device;
+
   @Option(names = "--pretty", description = "indent the JSON")
   boolean pretty;
 
@@ -68,7 +78,11 @@ public final class MetricsCommand implements Callable<Integer> {
       return 2;
     }
     long t1 = System.nanoTime();
-    Map<String, MetricResult> results = metricSet().run(decoded.frames());
+    Map<String, MetricResult> results;
+    try (ModelMetrics models = weightsDir == null ? ModelMetrics.none()
+        : ModelMetrics.create(weightsDir, TorchRuntime.device(device))) {
+      results = metricSet(models).run(decoded.frames());
+    }
     long t2 = System.nanoTime();
 
     ObjectNode json = MetricsJson.mapper().createObjectNode();
@@ -88,7 +102,7 @@ public final class MetricsCommand implements Callable<Integer> {
     return 0;
   }
 
-  private MetricSet metricSet() {
+  private MetricSet metricSet(ModelMetrics models) {
     OpticalFlowEstimator farneback = new FarnebackFlow();
     OpticalFlowEstimator flowEstimator = flow == Flow.raft ? Unavailable.raft() : farneback;
     FrameInterpolator interp = switch (interpolator) {
@@ -96,6 +110,6 @@ public final class MetricsCommand implements Callable<Integer> {
       case linear -> new LinearBlendInterpolator();
       case amt -> Unavailable.amt();
     };
-    return MetricSet.withEstimators(flowEstimator, interp);
+    return MetricSet.with(flowEstimator, interp, models);
   }
 }

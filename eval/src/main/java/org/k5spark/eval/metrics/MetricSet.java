@@ -26,20 +26,16 @@ public final class MetricSet {
    */
   public static MetricSet classicalDefaults() {
     FarnebackFlow flow = new FarnebackFlow();
-    return withEstimators(flow, new FlowWarpInterpolator(flow));
+    return with(flow, new FlowWarpInterpolator(flow), ModelMetrics.none());
   }
 
-  /** The default set with the given estimators in the model slots of dynamic_degree and motion_smoothness. */
-  public static MetricSet withEstimators(OpticalFlowEstimator flow, FrameInterpolator interpolator) {
+  /** The model-free dimensions with the given estimators, the model-based ones from {@code models}, then statistics. */
+  public static MetricSet with(OpticalFlowEstimator flow, FrameInterpolator interpolator, ModelMetrics models) {
     List<VideoMetric> metrics = new ArrayList<>();
     metrics.add(new TemporalFlickering());
     metrics.add(new MotionSmoothness(interpolator));
     metrics.add(new DynamicDegree(flow));
-    metrics.add(new UnportedModelMetric("subject_consistency", "dino_vitb16", "no weights (DINO ViT-B/16)"));
-    metrics.add(new UnportedModelMetric("background_consistency", "clip_vitb32", "no weights (CLIP ViT-B/32)"));
-    metrics.add(new UnportedModelMetric("aesthetic_quality", "clip_vitl14+laion_aesthetic_linear",
-        "no weights (CLIP ViT-L/14 + LAION aesthetic head)"));
-    metrics.add(new UnportedModelMetric("text_video_alignment", "clip_vitb32", "no weights (CLIP ViT-B/32 image/text)"));
+    metrics.addAll(models.metrics());
     metrics.add(new VideoStatistics());
     return new MetricSet(metrics);
   }
