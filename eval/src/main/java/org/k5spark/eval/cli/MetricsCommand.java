@@ -3,6 +3,8 @@ package org.k5spark.eval.cli;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.k5spark.core.video.DecodedVideo;
@@ -16,9 +18,13 @@ import org.k5spark.eval.flow.OpticalFlowEstimator;
 import org.k5spark.eval.flow.Unavailable;
 import org.k5spark.eval.metrics.MetricResult;
 import org.k5spark.eval.metrics.MetricSet;
+import org.k5spark.eval.metrics.FormatCheck;
 import org.k5spark.eval.metrics.MetricsJson;
+import org.k5spark.eval.metrics.StaticFilter;
+import org.k5spark.eval.metrics.VideoMetric;
 import org.k5spark.eval.metrics.ModelMetrics;
 import org.k5spark.core.engine.TorchRuntime;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -62,12 +68,26 @@ public final class MetricsCommand implements Callable<Integer> {
   @Option(names = "--device", defaultValue = "cpu", description = "device for the model-based metrics: cpu, gpu, gpu:N, auto")
   String device;
 
+  @Option(names = "--static-filter", description = "also run VBench's static filter (static_filter: would the video be kept"
+      + " for temporal_flickering); costs one flow per frame")
+  boolean staticFilter;
+
+  @Option(names = "--expect-frames", description = "expected frame count (format_ok)")
+  Integer expectFrames;
+
+  @Option(names = "--expect-fps", description = "expected fps (format_ok)")
+  Double expectFps;
+
+  @Option(names = "--expect-size", description = "expected WIDTHxHEIGHT (format_ok)")
+  String expectSize;
+
   @Option(names = "--pretty", description = "indent the JSON")
   boolean pretty;
 
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
+    expectedSize(); // reject a malformed option before the (slow) decode
     long t0 = System.nanoTime();
     DecodedVideo decoded;
     try {
@@ -102,6 +122,21 @@ public final class MetricsCommand implements Callable<Integer> {
     return 0;
   }
 
+  private int[] expectedSize() {
+    if (expectSize == null) {
+      return null;
+    }
+    String[] parts = expectSize.toLowerCase().split("x");
+    try {
+      if (parts.length == 2) {
+        return new int[] {Integer.parseInt(parts[0].trim()), Integer.parseInt(parts[1].trim())};
+      }
+    } catch (NumberFormatException e) {
+      // fall through to the usage error
+    }
+    throw new CommandLine.ParameterException(spec.commandLine(), "--expect-size must be WIDTHxHEIGHT, got " + expectSize);
+  }
+
   private MetricSet metricSet(ModelMetrics models) {
     OpticalFlowEstimator farneback = new FarnebackFlow();
     OpticalFlowEstimator flowEstimator = flow == Flow.raft ? Unavailable.raft() : farneback;
@@ -110,6 +145,14 @@ public final class MetricsCommand implements Callable<Integer> {
       case linear -> new LinearBlendInterpolator();
       case amt -> Unavailable.amt();
     };
-    return MetricSet.with(flowEstimator, interp, models);
+    List<VideoMetric> extra = new ArrayList<>();
+    if (staticFilter) {
+      extra.add(new StaticFilter(flowEstimator));
+    }
+    if (expectFrames != null || expectFps != null || expectSize != null) {
+      int[] size = expectedSize();
+      extra.add(new FormatCheck(expectFrames, expectFps, size == null ? null : size[0], size == null ? null : size[1]));
+    }
+    return MetricSet.with(flowEstimator, interp, models).plus(extra);
   }
 }

@@ -40,6 +40,13 @@ public final class MetricSet {
     return new MetricSet(metrics);
   }
 
+  /** This set followed by {@code more}. */
+  public MetricSet plus(List<VideoMetric> more) {
+    List<VideoMetric> all = new ArrayList<>(metrics);
+    all.addAll(more);
+    return new MetricSet(all);
+  }
+
   public Map<String, MetricResult> run(VideoFrames video) {
     Map<String, MetricResult> out = new LinkedHashMap<>();
     for (VideoMetric metric : metrics) {

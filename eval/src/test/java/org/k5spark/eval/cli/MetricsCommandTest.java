@@ -56,7 +56,6 @@ class MetricsCommandTest {
       assertTrue(m.get(name).get("not_computed").asText().startsWith("no weights"), name);
     }
     assertEquals(0, m.get("scene_cuts").get("value").asInt());
-    System.out.println(r.out());
   }
 
   @Test
@@ -69,6 +68,20 @@ class MetricsCommandTest {
     assertTrue(m.get("dynamic_degree").get("value").isNull());
     assertEquals("amt-s", m.get("motion_smoothness").get("estimator").asText());
     assertTrue(m.get("motion_smoothness").get("value").isNull());
+  }
+
+  @Test
+  void optionalStaticFilterAndFormatCheck() throws Exception {
+    Path mp4 = dir.resolve("still.mp4");
+    new Mp4Writer().write(SyntheticVideos.still(9, 32, 48, 24), mp4);
+    Run r = run(mp4.toString(), "--static-filter", "--expect-frames", "9", "--expect-fps", "24", "--expect-size", "48x32");
+    assertEquals(0, r.code(), r.err());
+    JsonNode m = new ObjectMapper().readTree(r.out()).get("metrics");
+    assertTrue(m.get("static_filter").get("value").asBoolean());
+    assertTrue(m.get("format_ok").get("value").asBoolean());
+    Run bad = run(mp4.toString(), "--expect-size", "48by32");
+    assertEquals(2, bad.code());
+    assertTrue(bad.err().contains("--expect-size"), bad.err());
   }
 
   @Test
