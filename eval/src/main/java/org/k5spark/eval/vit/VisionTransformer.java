@@ -5,7 +5,6 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Activation;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.k5spark.core.weights.StrictLoader;
@@ -22,12 +21,14 @@ public final class VisionTransformer implements AutoCloseable {
   private final NDManager weightsManager;
   private final Map<String, NDArray> params;
   private final float[] positions; // (1 + grid*grid, width), host copy for interpolation
+  private final TransformerStack blocks;
 
   private VisionTransformer(VitConfig config, NDManager weightsManager, Map<String, NDArray> w, float[] positions) {
     this.config = config;
     this.weightsManager = weightsManager;
     this.params = w;
     this.positions = positions;
+    this.blocks = new TransformerStack(w, config.layout(), config.width(), config.heads(), config.layers());
   }
 
   /** Loads a tower from {@code src}; {@code manager} becomes owned by the returned model. */
@@ -43,41 +44,17 @@ public final class VisionTransformer implements AutoCloseable {
     expected.put(layout.classToken(), layout == VitLayout.DINO ? new long[] {1, 1, wd} : new long[] {wd});
     expected.put(layout.positions(), layout == VitLayout.DINO ? new long[] {1, tokens, wd} : new long[] {tokens, wd});
     if (layout.preNorm() != null) {
-      norm(expected, layout, layout.preNorm(), wd);
+      TransformerStack.expectNorm(expected, layout, layout.preNorm(), wd);
     }
-    for (int i = 0; i < c.layers(); i++) {
-      norm(expected, layout, layout.block(i, "ln1"), wd);
-      linear(expected, layout, layout.block(i, "qkv"), 3 * wd, wd);
-      linear(expected, layout, layout.block(i, "out"), wd, wd);
-      norm(expected, layout, layout.block(i, "ln2"), wd);
-      linear(expected, layout, layout.block(i, "fc1"), c.mlp(), wd);
-      linear(expected, layout, layout.block(i, "fc2"), wd, c.mlp());
-    }
-    norm(expected, layout, layout.finalNorm(), wd);
+    TransformerStack.expect(expected, layout, c.layers(), wd, c.mlp());
+    TransformerStack.expectNorm(expected, layout, layout.finalNorm(), wd);
     if (layout.projection() != null) {
       expected.put(layout.projection(), new long[] {wd, c.outDim()});
     }
     Map<String, NDArray> loaded = StrictLoader.load(src, expected, k -> !layout.owns(k), manager, DataType.FLOAT32);
-    Map<String, NDArray> w = new LinkedHashMap<>();
-    for (var e : loaded.entrySet()) {
-      String k = e.getKey();
-      NDArray a = e.getValue();
-      // linear weights are stored (out, in): keep them transposed once for x @ W^T
-      boolean linearWeight = a.getShape().dimension() == 2 && !k.equals(layout.positions()) && !k.equals(layout.projection());
-      w.put(k, linearWeight ? a.transpose() : a);
-    }
+    Map<String, NDArray> w = TransformerStack.transposeLinears(loaded, layout, c.layers());
     float[] pos = loaded.get(layout.positions()).toFloatArray();
     return new VisionTransformer(c, manager, w, pos);
-  }
-
-  private static void norm(Map<String, long[]> expected, VitLayout layout, String module, long width) {
-    expected.put(layout.param(module, "weight"), new long[] {width});
-    expected.put(layout.param(module, "bias"), new long[] {width});
-  }
-
-  private static void linear(Map<String, long[]> expected, VitLayout layout, String module, long out, long in) {
-    expected.put(layout.param(module, "weight"), new long[] {out, in});
-    expected.put(layout.param(module, "bias"), new long[] {out});
   }
 
   public VitConfig config() {
@@ -115,17 +92,14 @@ public final class VisionTransformer implements AutoCloseable {
       x = NDArrays.concat(new ai.djl.ndarray.NDList(cls, x), 1);
       x = x.add(m.create(PositionTable.forGrid(positions, config.grid(), width, gh, gw), new Shape(1, 1L + gh * gw, width)));
       if (layout.preNorm() != null) {
-        x = layerNorm(x, layout.preNorm());
+        x = blocks.layerNorm(x, layout.preNorm());
       }
-      for (int i = 0; i < config.layers(); i++) {
-        x = x.add(attention(layerNorm(x, layout.block(i, "ln1")), i));
-        x = x.add(mlp(layerNorm(x, layout.block(i, "ln2")), i));
-      }
+      x = blocks.forward(x, null);
       NDArray out;
       if (layout == VitLayout.DINO) {
-        out = layerNorm(x, layout.finalNorm()).get(":, 0, :");
+        out = blocks.layerNorm(x, layout.finalNorm()).get(":, 0, :");
       } else {
-        out = layerNorm(x.get(":, 0, :"), layout.finalNorm()).matMul(params.get(layout.projection()));
+        out = blocks.layerNorm(x.get(":, 0, :"), layout.finalNorm()).matMul(params.get(layout.projection()));
       }
       float[] host = out.toFloatArray();
       float[][] result = new float[b][config.outDim()];
@@ -134,41 +108,6 @@ public final class VisionTransformer implements AutoCloseable {
       }
       return result;
     }
-  }
-
-  private NDArray attention(NDArray x, int block) {
-    VitLayout layout = config.layout();
-    long b = x.getShape().get(0);
-    long t = x.getShape().get(1);
-    int heads = config.heads();
-    int hd = config.width() / heads;
-    NDArray qkv = linear(x, layout.block(block, "qkv")).reshape(b, t, 3, heads, hd).transpose(2, 0, 3, 1, 4);
-    NDArray q = qkv.get(0).mul(1.0 / Math.sqrt(hd));
-    NDArray k = qkv.get(1);
-    NDArray v = qkv.get(2);
-    NDArray attn = q.matMul(k.transpose(0, 1, 3, 2)).softmax(-1);
-    NDArray o = attn.matMul(v).transpose(0, 2, 1, 3).reshape(b, t, config.width());
-    return linear(o, layout.block(block, "out"));
-  }
-
-  private NDArray mlp(NDArray x, int block) {
-    VitLayout layout = config.layout();
-    NDArray h = linear(x, layout.block(block, "fc1"));
-    // DINO: exact (erf) GELU; OpenAI CLIP: QuickGELU x * sigmoid(1.702 x)
-    h = layout == VitLayout.DINO ? Activation.gelu(h) : h.mul(Activation.sigmoid(h.mul(1.702f)));
-    return linear(h, layout.block(block, "fc2"));
-  }
-
-  private NDArray linear(NDArray x, String module) {
-    VitLayout layout = config.layout();
-    return x.matMul(params.get(layout.param(module, "weight"))).add(params.get(layout.param(module, "bias")));
-  }
-
-  private NDArray layerNorm(NDArray x, String module) {
-    VitLayout layout = config.layout();
-    NDArray gamma = params.get(layout.param(module, "weight"));
-    NDArray beta = params.get(layout.param(module, "bias"));
-    return x.getNDArrayInternal().layerNorm(x, new Shape(config.width()), gamma, beta, (float) layout.layerNormEps()).head();
   }
 
   @Override

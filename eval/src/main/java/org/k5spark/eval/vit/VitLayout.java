@@ -1,13 +1,15 @@
 package org.k5spark.eval.vit;
 
 /**
- * Checkpoint naming and architectural variant of a ViT image tower: DINO (facebookresearch/dino hub
- * state_dict: GELU, LayerNorm eps 1e-6, final {@code norm}, CLS output) or OpenAI CLIP's {@code visual.*}
- * (QuickGELU, eps 1e-5, {@code ln_pre}, {@code ln_post} on CLS, then {@code proj}).
+ * Checkpoint naming and architectural variant of a transformer tower: DINO (facebookresearch/dino hub
+ * state_dict: GELU, LayerNorm eps 1e-6, final {@code norm}, CLS output), OpenAI CLIP's image tower
+ * {@code visual.*} (QuickGELU, eps 1e-5, {@code ln_pre}, {@code ln_post} on CLS, then {@code proj}) or OpenAI
+ * CLIP's text tower (top-level {@code transformer.*}, {@code ln_final}, {@code text_projection}).
  */
 public enum VitLayout {
   DINO("", 1e-6),
-  CLIP("visual.", 1e-5);
+  CLIP("visual.", 1e-5),
+  CLIP_TEXT("", 1e-5);
 
   private final String prefix;
   private final double eps;
@@ -23,7 +25,15 @@ public enum VitLayout {
 
   /** Keys of the checkpoint that belong to the image tower (CLIP files also hold the text tower). */
   public boolean owns(String key) {
+    if (this == CLIP_TEXT) {
+      return !key.startsWith("visual.") && !key.equals("logit_scale");
+    }
     return key.startsWith(prefix);
+  }
+
+  /** DINO uses exact GELU, both CLIP towers QuickGELU. */
+  boolean quickGelu() {
+    return this != DINO;
   }
 
   String patchWeight() {
@@ -55,7 +65,7 @@ public enum VitLayout {
         default -> throw new IllegalArgumentException(part);
       };
     }
-    return "visual.transformer.resblocks." + i + "." + switch (part) {
+    return blockPrefix() + i + "." + switch (part) {
       case "ln1" -> "ln_1";
       case "ln2" -> "ln_2";
       case "qkv" -> "attn.in_proj_";
@@ -72,7 +82,7 @@ public enum VitLayout {
   }
 
   String blockPrefix() {
-    return this == DINO ? "blocks." : "visual.transformer.resblocks.";
+    return this == DINO ? "blocks." : prefix + "transformer.resblocks.";
   }
 
   String finalNorm() {
