@@ -141,8 +141,7 @@ def clip_weights():
          v + "positional_embedding": rnd(1 + G * G, W),
          v + "ln_pre.weight": 1 + rnd(W), v + "ln_pre.bias": rnd(W),
          v + "ln_post.weight": 1 + rnd(W), v + "ln_post.bias": rnd(W), v + "proj": rnd(W, OUT),
-         # a text-tower tensor the image tower must ignore
-         "token_embedding.weight": rnd(10, W)}
+         "logit_scale": np.array(4.6, np.float32)}
     for i in range(L):
         p = f"{v}transformer.resblocks.{i}."
         t.update({p + "ln_1.weight": 1 + rnd(W), p + "ln_1.bias": rnd(W),
@@ -152,6 +151,44 @@ def clip_weights():
                   p + "mlp.c_fc.weight": rnd(MLP, W), p + "mlp.c_fc.bias": rnd(MLP),
                   p + "mlp.c_proj.weight": rnd(W, MLP), p + "mlp.c_proj.bias": rnd(W)})
     return t
+
+
+VOCAB, CTX = 10, 6  # tiny text tower; ids 8 = start, 9 = end (the largest id, as 49406/49407 in CLIP)
+
+
+def add_clip_text(t):
+    t.update({"token_embedding.weight": rnd(VOCAB, W), "positional_embedding": rnd(CTX, W),
+              "ln_final.weight": 1 + rnd(W), "ln_final.bias": rnd(W), "text_projection": rnd(W, OUT)})
+    for i in range(L):
+        p = f"transformer.resblocks.{i}."
+        t.update({p + "ln_1.weight": 1 + rnd(W), p + "ln_1.bias": rnd(W),
+                  p + "attn.in_proj_weight": rnd(3 * W, W), p + "attn.in_proj_bias": rnd(3 * W),
+                  p + "attn.out_proj.weight": rnd(W, W), p + "attn.out_proj.bias": rnd(W),
+                  p + "ln_2.weight": 1 + rnd(W), p + "ln_2.bias": rnd(W),
+                  p + "mlp.c_fc.weight": rnd(MLP, W), p + "mlp.c_fc.bias": rnd(MLP),
+                  p + "mlp.c_proj.weight": rnd(W, MLP), p + "mlp.c_proj.bias": rnd(W)})
+
+
+def clip_text_forward(t, ids):
+    """openai/CLIP encode_text: causal mask, ln_final, features at argmax(ids) (the end token), @ text_projection."""
+    eps = 1e-5
+    x = t["token_embedding.weight"][ids] + t["positional_embedding"]
+    mask = np.triu(np.full((CTX, CTX), -np.inf, np.float32), 1)
+    for i in range(L):
+        p = f"transformer.resblocks.{i}."
+        h = layer_norm(x, t[p + "ln_1.weight"], t[p + "ln_1.bias"], eps)
+        b, n, w = h.shape
+        hd = w // HEADS
+        qkv = (h @ t[p + "attn.in_proj_weight"].T + t[p + "attn.in_proj_bias"]).reshape(b, n, 3, HEADS, hd)
+        qkv = qkv.transpose(2, 0, 3, 1, 4)
+        a = softmax(qkv[0] @ qkv[1].transpose(0, 1, 3, 2) / math.sqrt(hd) + mask)
+        o = (a @ qkv[2]).transpose(0, 2, 1, 3).reshape(b, n, w)
+        x = x + o @ t[p + "attn.out_proj.weight"].T + t[p + "attn.out_proj.bias"]
+        h = layer_norm(x, t[p + "ln_2.weight"], t[p + "ln_2.bias"], eps)
+        h = quick_gelu(h @ t[p + "mlp.c_fc.weight"].T + t[p + "mlp.c_fc.bias"])
+        x = x + h @ t[p + "mlp.c_proj.weight"].T + t[p + "mlp.c_proj.bias"]
+    x = layer_norm(x, t["ln_final.weight"], t["ln_final.bias"], eps)
+    return x[np.arange(ids.shape[0]), ids.argmax(-1)] @ t["text_projection"]
 
 
 def clip_forward(t, x):
@@ -174,6 +211,7 @@ def clip_forward(t, x):
 
 def main():
     dino, clip = dino_weights(), clip_weights()
+    add_clip_text(clip)
     cases = {}
     sq = rnd(2, 3, G * P, G * P, scale=1.0)
     tall = rnd(2, 3, 4 * P + 2, 2 * P + 1, scale=1.0)  # 18x9: grid 4x2 after the strided conv drops the rest
@@ -182,9 +220,12 @@ def main():
     cases["dino_tall_in"], cases["dino_tall_out"] = tall, dino_forward(dino, tall[:, :, :4 * P, :2 * P])
     cases["dino_wide_in"], cases["dino_wide_out"] = wide, dino_forward(dino, wide)
     cases["clip_square_in"], cases["clip_square_out"] = sq, clip_forward(clip, sq)
+    ids = np.array([[8, 3, 4, 9, 0, 0], [8, 5, 9, 0, 0, 0], [8, 1, 2, 3, 4, 9]], np.int64)
+    cases["clip_text_ids"], cases["clip_text_out"] = ids, clip_text_forward(clip, ids)
     save_file(dino, os.path.join(HERE, "dino_tiny.safetensors"))
     save_file(clip, os.path.join(HERE, "clip_tiny.safetensors"))
-    save_file({k: np.ascontiguousarray(v, np.float32) for k, v in cases.items()}, os.path.join(HERE, "cases.safetensors"))
+    save_file({k: np.ascontiguousarray(v, v.dtype if v.dtype == np.int64 else np.float32) for k, v in cases.items()},
+              os.path.join(HERE, "cases.safetensors"))
 
 
 if __name__ == "__main__":

@@ -101,7 +101,7 @@ public final class MetricsCommand implements Callable<Integer> {
     Map<String, MetricResult> results;
     try (ModelMetrics models = weightsDir == null ? ModelMetrics.none()
         : ModelMetrics.create(weightsDir, TorchRuntime.device(device))) {
-      results = metricSet(models).run(decoded.frames());
+      results = metricSet(models).run(decoded.frames(), prompt);
     }
     long t2 = System.nanoTime();
 

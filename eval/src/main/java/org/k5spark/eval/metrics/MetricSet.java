@@ -48,9 +48,14 @@ public final class MetricSet {
   }
 
   public Map<String, MetricResult> run(VideoFrames video) {
+    return run(video, null);
+  }
+
+  /** @param prompt the generating prompt, or null */
+  public Map<String, MetricResult> run(VideoFrames video, String prompt) {
     Map<String, MetricResult> out = new LinkedHashMap<>();
     for (VideoMetric metric : metrics) {
-      for (MetricResult r : metric.compute(video)) {
+      for (MetricResult r : metric.compute(video, prompt)) {
         if (out.putIfAbsent(r.name(), r) != null) {
           throw new IllegalStateException("two metrics report " + r.name());
         }

@@ -7,6 +7,10 @@ import java.util.ArrayList;
 import java.util.List;
 import org.k5spark.core.weights.SafetensorsFile;
 import org.k5spark.core.weights.WeightFileException;
+import org.k5spark.core.engine.TorchRuntime;
+import org.k5spark.core.weights.TensorSource;
+import org.k5spark.eval.vit.ClipTextEncoder;
+import org.k5spark.eval.vit.ClipTokenizer;
 import org.k5spark.eval.vit.ImageEncoder;
 import org.k5spark.eval.vit.VitImageEncoder;
 
@@ -17,16 +21,18 @@ import org.k5spark.eval.vit.VitImageEncoder;
  * <p>Expected files (converted from the checkpoints VBench loads, keys as in the original state_dicts):
  * {@value #DINO} (dino_vitbase16_pretrain.pth), {@value #CLIP_B32} (OpenAI CLIP ViT-B/32, {@code visual.*} used),
  * {@value #CLIP_L14} (OpenAI CLIP ViT-L/14) and {@value #AESTHETIC_HEAD} (sa_0_4_vit_l_14_linear.pth:
- * {@code weight} (1, 768), {@code bias} (1)).
+ * {@code weight} (1, 768), {@code bias} (1)); text_video_alignment also needs {@value #CLIP_TOKENIZER} (the
+ * Hugging Face tokenizer.json of openai/clip-vit-base-patch32) and the text tower keys of {@value #CLIP_B32}.
  */
 public final class ModelMetrics implements AutoCloseable {
   public static final String DINO = "dino_vitb16.safetensors";
   public static final String CLIP_B32 = "clip_vitb32.safetensors";
   public static final String CLIP_L14 = "clip_vitl14.safetensors";
   public static final String AESTHETIC_HEAD = "laion_aesthetic_vitl14_linear.safetensors";
+  public static final String CLIP_TOKENIZER = "clip_tokenizer.json";
 
   private final List<VideoMetric> metrics = new ArrayList<>();
-  private final List<ImageEncoder> encoders = new ArrayList<>();
+  private final List<AutoCloseable> closeables = new ArrayList<>();
 
   private ModelMetrics() {
   }
@@ -39,6 +45,17 @@ public final class ModelMetrics implements AutoCloseable {
   /** @param weightsDir directory with the files above, or null when no weights are available */
   public static ModelMetrics create(Path weightsDir, Device device) {
     ModelMetrics m = new ModelMetrics();
+    try {
+      m.load(weightsDir, device);
+    } catch (RuntimeException e) {
+      m.close();
+      throw e;
+    }
+    return m;
+  }
+
+  private void load(Path weightsDir, Device device) {
+    ModelMetrics m = this;
     Path dino = find(weightsDir, DINO);
     if (dino != null) {
       m.metrics.add(new EmbeddingConsistency("subject_consistency", m.keep(VitImageEncoder.dino("dino_vitb16", dino, device))));
@@ -46,9 +63,10 @@ public final class ModelMetrics implements AutoCloseable {
       m.metrics.add(missing("subject_consistency", "dino_vitb16", weightsDir, DINO));
     }
     Path clipB = find(weightsDir, CLIP_B32);
+    ImageEncoder clipImages = null;
     if (clipB != null) {
-      m.metrics.add(new EmbeddingConsistency("background_consistency",
-          m.keep(VitImageEncoder.clip("clip_vitb32", clipB, device))));
+      clipImages = m.keep(VitImageEncoder.clip("clip_vitb32", clipB, device));
+      m.metrics.add(new EmbeddingConsistency("background_consistency", clipImages));
     } else {
       m.metrics.add(missing("background_consistency", "clip_vitb32", weightsDir, CLIP_B32));
     }
@@ -61,10 +79,19 @@ public final class ModelMetrics implements AutoCloseable {
       m.metrics.add(missing("aesthetic_quality", "clip_vitl14+laion_aesthetic_linear", weightsDir,
           clipL == null ? CLIP_L14 : AESTHETIC_HEAD));
     }
-    // the CLIP text tower lives with the generation text encoders; until it is wired in here the score is absent
-    m.metrics.add(new UnportedModelMetric("text_video_alignment", "clip_vitb32",
-        "no weights (CLIP ViT-B/32 text tower not wired into eval)"));
-    return m;
+    Path tokenizerJson = find(weightsDir, CLIP_TOKENIZER);
+    if (clipImages != null && tokenizerJson != null) {
+      ClipTextEncoder text;
+      try (TensorSource src = TensorSource.open(clipB)) {
+        text = ClipTextEncoder.load(src, null, TorchRuntime.newManager(device));
+      }
+      m.closeables.add(text);
+      ClipTokenizer tok = new ClipTokenizer(tokenizerJson, text.contextLength());
+      m.closeables.add(tok);
+      m.metrics.add(new TextVideoAlignment(clipImages, text, tok));
+    } else {
+      m.metrics.add(missing(TextVideoAlignment.NAME, "clip_vitb32", weightsDir, clipB == null ? CLIP_B32 : CLIP_TOKENIZER));
+    }
   }
 
   public List<VideoMetric> metrics() {
@@ -72,7 +99,7 @@ public final class ModelMetrics implements AutoCloseable {
   }
 
   private ImageEncoder keep(ImageEncoder e) {
-    encoders.add(e);
+    closeables.add(e);
     return e;
   }
 
@@ -100,8 +127,12 @@ public final class ModelMetrics implements AutoCloseable {
 
   @Override
   public void close() {
-    for (ImageEncoder e : encoders) {
-      e.close();
+    for (AutoCloseable c : closeables) {
+      try {
+        c.close();
+      } catch (Exception e) {
+        throw new IllegalStateException("closing " + c, e);
+      }
     }
   }
 }

@@ -6,4 +6,9 @@ import org.k5spark.core.video.VideoFrames;
 /** Computes one or more named results on one decoded video. */
 public interface VideoMetric {
   List<MetricResult> compute(VideoFrames video);
+
+  /** With the prompt the video was generated from (null if unknown); only prompt-based metrics use it. */
+  default List<MetricResult> compute(VideoFrames video, String prompt) {
+    return compute(video);
+  }
 }

@@ -22,6 +22,8 @@ public final class VisionTransformer implements AutoCloseable {
   private final Map<String, NDArray> params;
   private final float[] positions; // (1 + grid*grid, width), host copy for interpolation
   private final TransformerStack blocks;
+  private final NDArray patchMatrix; // (3*p*p, width)
+  private final NDArray classToken; // (1, 1, width)
 
   private VisionTransformer(VitConfig config, NDManager weightsManager, Map<String, NDArray> w, float[] positions) {
     this.config = config;
@@ -29,6 +31,9 @@ public final class VisionTransformer implements AutoCloseable {
     this.params = w;
     this.positions = positions;
     this.blocks = new TransformerStack(w, config.layout(), config.width(), config.heads(), config.layers());
+    int p = config.patch();
+    this.patchMatrix = w.get(config.layout().patchWeight()).reshape(config.width(), 3L * p * p).transpose();
+    this.classToken = w.get(config.layout().classToken()).reshape(1, 1, config.width());
   }
 
   /** Loads a tower from {@code src}; {@code manager} becomes owned by the returned model. */
@@ -83,12 +88,13 @@ public final class VisionTransformer implements AutoCloseable {
       }
       NDArray x = m.create(flat, new Shape(b, 3, gh, p, gw, p))
           .transpose(0, 2, 4, 1, 3, 5).reshape(b, (long) gh * gw, 3L * p * p);
-      NDArray patchW = params.get(layout.patchWeight()).reshape(width, 3L * p * p).transpose();
-      x = x.matMul(patchW);
+      x = x.matMul(patchMatrix);
       if (layout.patchBias() != null) {
         x = x.add(params.get(layout.patchBias()));
       }
-      NDArray cls = params.get(layout.classToken()).reshape(1, 1, width).broadcast(new Shape(b, 1, width));
+      // results follow their first operand's manager: move this per-call array out of the weights' manager
+      NDArray cls = classToken.broadcast(new Shape(b, 1, width));
+      cls.attach(m);
       x = NDArrays.concat(new ai.djl.ndarray.NDList(cls, x), 1);
       x = x.add(m.create(PositionTable.forGrid(positions, config.grid(), width, gh, gw), new Shape(1, 1L + gh * gw, width)));
       if (layout.preNorm() != null) {

@@ -50,7 +50,11 @@ public enum VitLayout {
   }
 
   String positions() {
-    return this == DINO ? "pos_embed" : "visual.positional_embedding";
+    return switch (this) {
+      case DINO -> "pos_embed";
+      case CLIP -> "visual.positional_embedding";
+      case CLIP_TEXT -> "positional_embedding";
+    };
   }
 
   String block(int i, String part) {
@@ -86,7 +90,11 @@ public enum VitLayout {
   }
 
   String finalNorm() {
-    return this == DINO ? "norm" : "visual.ln_post";
+    return switch (this) {
+      case DINO -> "norm";
+      case CLIP -> "visual.ln_post";
+      case CLIP_TEXT -> "ln_final";
+    };
   }
 
   String preNorm() {
@@ -94,6 +102,10 @@ public enum VitLayout {
   }
 
   String projection() {
-    return this == DINO ? null : "visual.proj";
+    return switch (this) {
+      case DINO -> null;
+      case CLIP -> "visual.proj";
+      case CLIP_TEXT -> "text_projection";
+    };
   }
 }

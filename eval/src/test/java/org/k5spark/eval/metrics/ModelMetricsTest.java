@@ -82,6 +82,36 @@ class ModelMetricsTest {
   }
 
   @Test
+  void alignmentFormulaByHand() {
+    // text (1,0); frames (1,0) -> 1, (0,2) -> 0, (-1,1) -> -1/sqrt(2)
+    double expected = (1 + 0 - Math.sqrt(0.5)) / 3;
+    assertEquals(expected, TextVideoAlignment.score(new float[][] {{1, 0}, {0, 2}, {-1, 1}}, new float[] {3, 0}), 1e-12);
+  }
+
+  @Test
+  void textVideoAlignmentNeedsTokenizerAndPrompt() throws Exception {
+    Files.copy(tiny("clip_tiny.safetensors"), dir.resolve(ModelMetrics.CLIP_B32));
+    VideoFrames video = SyntheticVideos.still(3, 24, 32, 24);
+    try (ModelMetrics models = ModelMetrics.create(dir, Device.cpu())) {
+      MetricResult r = MetricSet.with(Unavailable.raft(), Unavailable.amt(), models).run(video, "a red car").get("text_video_alignment");
+      assertFalse(r.computed());
+      assertTrue(r.notComputedReason().contains(ModelMetrics.CLIP_TOKENIZER), r.notComputedReason());
+    }
+    Files.copy(tiny("word_tokenizer.json"), dir.resolve(ModelMetrics.CLIP_TOKENIZER));
+    try (ModelMetrics models = ModelMetrics.create(dir, Device.cpu())) {
+      MetricSet set = MetricSet.with(Unavailable.raft(), Unavailable.amt(), models);
+      MetricResult r = set.run(video, "a red car").get("text_video_alignment");
+      assertTrue(r.number() >= -1 && r.number() <= 1, "alignment " + r.number());
+      assertEquals(5, r.details().get("prompt_tokens"));
+      // a still clip: every frame has the same embedding, so the mean equals the single-frame cosine
+      MetricResult one = set.run(SyntheticVideos.still(1, 24, 32, 24), "a red car").get("text_video_alignment");
+      assertEquals(one.number(), r.number(), 1e-6);
+      MetricResult noPrompt = set.run(video).get("text_video_alignment");
+      assertEquals("no prompt given", noPrompt.notComputedReason());
+    }
+  }
+
+  @Test
   void aestheticWithTinyClipAndHead() throws Exception {
     Files.copy(tiny("clip_tiny.safetensors"), dir.resolve(ModelMetrics.CLIP_L14));
     float[] w = new float[16];
