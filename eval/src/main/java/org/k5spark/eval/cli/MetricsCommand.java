@@ -38,7 +38,8 @@ import picocli.CommandLine.Spec;
  * Exit code 2 for an unreadable video (message on stderr).
  */
 @Command(name = "metrics", mixinStandardHelpOptions = true,
-    description = "VBench-style metrics of one video as JSON (model-free dimensions with classical estimators).")
+    description = "VBench-style metrics of one video as JSON: the model-free dimensions with classical estimators,"
+        + " the model-based ones from --weights-dir (else reported as not computed), and basic statistics.")
 public final class MetricsCommand implements Callable<Integer> {
   enum Flow { farneback, raft }
 

@@ -112,6 +112,20 @@ class Mp4RoundTripTest {
   }
 
   @Test
+  void plainMp4ReadsFromAStreamAndFragmentedFromAFile() throws Exception {
+    VideoFrames video = movingGradient(9, 64, 96, 24.0);
+    Path plain = dir.resolve("plain.mp4");
+    new Mp4Writer().write(video, plain);
+    try (var in = Files.newInputStream(plain)) {
+      assertSameVideo(video, new Mp4Reader().read(in, plain.toString()));
+    }
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    new Mp4Writer().write(video, out, "frag");
+    Path frag = Files.write(dir.resolve("frag.mp4"), out.toByteArray());
+    assertSameVideo(video, new Mp4Reader().read(frag));
+  }
+
+  @Test
   void overwritesAnExistingTargetAtomically() throws Exception {
     Path target = dir.resolve("clip.mp4");
     Files.write(target, new byte[] {1, 2, 3});
