@@ -99,11 +99,12 @@ public final class MetricsCommand implements Callable<Integer> {
       return 2;
     }
     long t1 = System.nanoTime();
-    Map<String, MetricResult> results;
+    MetricSet.Timed timed;
     try (ModelMetrics models = weightsDir == null ? ModelMetrics.none()
         : ModelMetrics.create(weightsDir, TorchRuntime.device(device))) {
-      results = metricSet(models).run(decoded.frames(), prompt);
+      timed = metricSet(models).runTimed(decoded.frames(), prompt);
     }
+    Map<String, MetricResult> results = timed.results();
     long t2 = System.nanoTime();
 
     ObjectNode json = MetricsJson.mapper().createObjectNode();
@@ -118,6 +119,7 @@ public final class MetricsCommand implements Callable<Integer> {
     ObjectNode timings = json.putObject("timings_s");
     timings.put("decode", (t1 - t0) / 1e9);
     timings.put("metrics", (t2 - t1) / 1e9);
+    timings.set("per_metric", MetricsJson.mapper().valueToTree(timed.seconds()));
     out.println(pretty ? json.toPrettyString() : json.toString());
     out.flush();
     return 0;

@@ -53,14 +53,29 @@ public final class MetricSet {
 
   /** @param prompt the generating prompt, or null */
   public Map<String, MetricResult> run(VideoFrames video, String prompt) {
+    return runTimed(video, prompt).results();
+  }
+
+  /** Results plus wall seconds per metric, keyed by the first result name each metric reported. */
+  public record Timed(Map<String, MetricResult> results, Map<String, Double> seconds) {
+  }
+
+  public Timed runTimed(VideoFrames video, String prompt) {
     Map<String, MetricResult> out = new LinkedHashMap<>();
+    Map<String, Double> seconds = new LinkedHashMap<>();
     for (VideoMetric metric : metrics) {
-      for (MetricResult r : metric.compute(video, prompt)) {
+      long t0 = System.nanoTime();
+      List<MetricResult> results = metric.compute(video, prompt);
+      double dt = (System.nanoTime() - t0) / 1e9;
+      for (MetricResult r : results) {
         if (out.putIfAbsent(r.name(), r) != null) {
           throw new IllegalStateException("two metrics report " + r.name());
         }
       }
+      if (!results.isEmpty()) {
+        seconds.put(results.get(0).name(), dt);
+      }
     }
-    return out;
+    return new Timed(out, seconds);
   }
 }
