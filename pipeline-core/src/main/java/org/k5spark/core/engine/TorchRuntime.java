@@ -53,6 +53,7 @@ public final class TorchRuntime {
     setIfAbsent("PYTORCH_FLAVOR", cuda ? "cu128" : "cpu");
     // Load JavaCPP's libtorch first so DJL's JNI binds to the very same copy.
     Loader.load(org.bytedeco.pytorch.global.torch.class);
+    BlasThreads.configure(libDir);
     Engine.getEngine("PyTorch");
     initialised = true;
   }
