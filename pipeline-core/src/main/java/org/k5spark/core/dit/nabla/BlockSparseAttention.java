@@ -15,8 +15,17 @@ import org.k5spark.core.dit.attention.AttentionBackend;
  * the backend. Keys are listed in ascending block order, as flex_attention's kv indices.
  */
 final class BlockSparseAttention {
-  /** Upper bound on gathered key elements per chunk (~128 MB in float32). */
-  private static final long MAX_GATHERED = 32L << 20;
+  /**
+   * Upper bound on gathered key elements per chunk of query blocks: 32 Mi on CPU (128 MB float32), 512 Mi on
+   * a GPU (1 GB float16 each for keys and values: fewer, larger batched calls); {@code -Dk5.nabla.gather_elements}.
+   */
+  static long gatherBudget(ai.djl.Device device) {
+    Long configured = Long.getLong("k5.nabla.gather_elements");
+    if (configured != null && configured > 0) {
+      return configured;
+    }
+    return device.isGpu() ? 512L << 20 : 32L << 20;
+  }
 
   private BlockSparseAttention() {}
 
@@ -45,7 +54,7 @@ final class BlockSparseAttention {
     NDArray vb = v.reshape(nb, block, heads, d).transpose(2, 0, 1, 3).reshape(heads * nb, block, d);
     NDArray headBase = parent.arange(0, (int) heads, 1, DataType.INT64).mul(nb).reshape(heads, 1, 1);
     NDArray globalIdx = order.add(headBase);
-    long chunk = Math.max(1, Math.min(nb, MAX_GATHERED / Math.max(1, heads * kmax * block * d)));
+    long chunk = Math.max(1, Math.min(nb, gatherBudget(q.getDevice()) / Math.max(1, heads * kmax * block * d)));
     NDList outs = new NDList();
     for (long b0 = 0; b0 < nb; b0 += chunk) {
       long b1 = Math.min(nb, b0 + chunk);
