@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.function.Supplier;
 import org.k5spark.core.config.AttentionConfig;
 import org.k5spark.core.config.DitParams;
+import org.k5spark.core.config.ModelConfig;
 import org.k5spark.core.dit.attention.AttentionBackend;
 import org.k5spark.core.dit.nabla.NablaAttention;
 import org.k5spark.core.weights.TensorSource;
@@ -78,6 +79,17 @@ public final class DiffusionTransformer3D implements AutoCloseable {
       throw new IllegalArgumentException("DiT compute dtype must be FLOAT32 or FLOAT16, got " + dtype);
     }
     return new DiffusionTransformer3D(params, attention, DitWeights.load(params, src, manager, dtype), dtype, backend);
+  }
+
+  /**
+   * The DiT of a model config: its checkpoint_path resolved against {@code weightsRoot} (see
+   * {@link ModelConfig#resolveWeight}), attention backend from {@code -Dk5.attention}.
+   */
+  public static DiffusionTransformer3D load(ModelConfig cfg, java.nio.file.Path weightsRoot, NDManager manager,
+      DataType dtype) {
+    try (TensorSource src = TensorSource.open(cfg.checkpoint(weightsRoot))) {
+      return load(cfg.ditParams(), cfg.attention(), src, manager, dtype, AttentionBackend.fromSystemProperty());
+    }
   }
 
   public DitParams params() {
