@@ -21,8 +21,8 @@ import org.k5spark.core.weights.TensorSource;
  * visual blocks (self-attention, cross-attention to the text, feed-forward) over the patch tokens, adaptive
  * norms driven by the timestep + pooled text embedding. No batch dimension (the reference runs batch 1).
  *
- * <p>Compute dtype FLOAT32 (CPU) or FLOAT16 (GPU); time embedding, modulation and norms always run in
- * float32 as under the reference's autocast. Each block runs in its own sub-manager so a forward holds only
+ * <p>Compute dtype FLOAT32 (CPU) or FLOAT16 (GPU) for the GEMMs and attention; time embedding, modulation,
+ * norms, RoPE and the residual streams always run in float32, as under the reference's autocast. Each block runs in its own sub-manager so a forward holds only
  * the residual streams between blocks.
  */
 public final class DiffusionTransformer3D implements AutoCloseable {
@@ -66,7 +66,7 @@ public final class DiffusionTransformer3D implements AutoCloseable {
     this.outLayer = new OutLayer(weights, params.patchSize(), params.outVisualDim());
     NDManager wm = weights.manager();
     this.norm = new Modulation.NormParams(wm.ones(new Shape(params.modelDim()), DataType.FLOAT32),
-        wm.zeros(new Shape(params.modelDim()), DataType.FLOAT32));
+        wm.zeros(new Shape(params.modelDim()), DataType.FLOAT32), dtype);
   }
 
   /**
