@@ -33,7 +33,7 @@ public final class PromptReader {
    * @param maxChars rows whose prompt has more characters (code points) are rejected
    */
   public record Options(String promptColumn, String expandedColumn, boolean useExpanded, String conceptColumn,
-      String motionColumn, int maxChars, long baseSeed) {
+      String motionColumn, int maxChars, long baseSeed) implements java.io.Serializable {
     public static Options defaults() {
       return new Options("prompt", "expanded_prompt", false, "concept", "motion_level", 8000, 42L);
     }
