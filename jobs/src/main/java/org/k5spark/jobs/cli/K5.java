@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 /** The {@code k5} launcher: one CLI, each subcommand owned by the module that implements it. */
 @Command(name = "k5", mixinStandardHelpOptions = true, version = "k5spark 0.1.0",
     description = "Kandinsky 5.0 text-to-video on Spark: generate, evaluate, compare, report.",
-    subcommands = {ParityCommand.class})
+    subcommands = {ParityCommand.class, org.k5spark.jobs.generate.GenerateCommand.class})
 public final class K5 implements Runnable {
   @Override
   public void run() {
