@@ -25,9 +25,10 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "generate", mixinStandardHelpOptions = true, sortOptions = false,
     description = {"Generate one video per prompt of the given CSVs with Spark (local[*] unless --master).",
-        "Writes <out>/<run-id>/videos/<prompt_id>.mp4, parts/<prompt_id>.json, manifest.csv, manifest.parquet, run.json.",
-        "Re-running the same command skips prompts already committed. Exit: 0 ok, 3 failed fraction over",
-        "--max-failed-fraction, 1 error, 2 usage."},
+        "Writes under <out>/<run-id>/: videos/<prompt_id>.mp4, parts/<prompt_id>.json,",
+        "manifest.csv, manifest.parquet and run.json.",
+        "Re-running the same command skips prompts already committed.",
+        "Exit codes: 0 ok, 3 failed fraction over --max-failed-fraction, 1 error, 2 usage."},
     footer = {"", "Defaults come from configs/jobs/generate.yaml (keys = long option names) when present."})
 public class GenerateCommand implements Callable<Integer> {
   public static final int EXIT_TOO_MANY_FAILED = 3;
@@ -146,7 +147,14 @@ public class GenerateCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     GenerateCommand effective = withJobDefaults();
-    GenerateConfig cfg = effective.toConfig();
+    GenerateConfig cfg;
+    try {
+      cfg = effective.toConfig();
+      GenerateVideosJob.validate(cfg);
+    } catch (IllegalArgumentException e) {
+      System.err.println(spec.name() + ": " + e.getMessage());
+      return 1;
+    }
     boolean ownSession = local && SparkSession.getDefaultSession().isEmpty();
     SparkSession spark = local ? localSession(effective) : SparkSession.builder().getOrCreate();
     try {
@@ -167,13 +175,13 @@ public class GenerateCommand implements Callable<Integer> {
   }
 
   private SparkSession localSession(GenerateCommand c) {
+    // Spark's INFO chatter drowns the per-video progress lines on a terminal
+    org.apache.logging.log4j.core.config.Configurator.setRootLevel(org.apache.logging.log4j.Level.WARN);
     SparkSession.Builder b = SparkSession.builder().appName("k5 generate " + c.runId)
         .master(c.master == null ? "local[*]" : c.master)
         .config("spark.ui.enabled", "false");
     c.sparkConf.forEach(b::config);
     SparkSession s = b.getOrCreate();
-    // Spark's INFO chatter drowns the per-video progress lines on a terminal
-    org.apache.logging.log4j.core.config.Configurator.setRootLevel(org.apache.logging.log4j.Level.WARN);
     org.apache.logging.log4j.core.config.Configurator.setLevel("k5.generate.progress", org.apache.logging.log4j.Level.INFO);
     org.apache.logging.log4j.core.config.Configurator.setLevel("org.k5spark", org.apache.logging.log4j.Level.INFO);
     return s;
@@ -200,7 +208,17 @@ public class GenerateCommand implements Callable<Integer> {
         args.add("--" + e.getKey() + "=" + e.getValue());
       }
     }
-    args.addAll(spec.commandLine().getParseResult().originalArgs());
+    // this command's own matched options (originalArgs() would include a parent command's words)
+    CommandLine.ParseResult pr = spec.commandLine().getParseResult();
+    for (CommandLine.Model.OptionSpec o : pr.matchedOptions()) {
+      List<String> values = pr.matchedOption(o.longestName()).originalStringValues();
+      if (values.isEmpty()) {
+        args.add(o.longestName());
+      }
+      for (String v : values) {
+        args.add(o.longestName() + "=" + v);
+      }
+    }
     GenerateCommand c = new GenerateCommand(local);
     new CommandLine(c).setOverwrittenOptionsAllowed(true).parseArgs(args.toArray(String[]::new));
     return c;

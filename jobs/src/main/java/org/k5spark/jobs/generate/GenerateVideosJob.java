@@ -36,6 +36,7 @@ public final class GenerateVideosJob {
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     Configuration conf = jsc.hadoopConfiguration();
     RunLayout layout = cfg.layout();
+    validate(cfg);
 
     jsc.setJobDescription("k5 generate " + cfg.runId() + ": read prompts");
     List<PromptRecord> inputs = cfg.selection().apply(readPrompts(cfg, conf));
@@ -109,6 +110,24 @@ public final class GenerateVideosJob {
     LOG.info("[{}] done: {} ok, {} failed, {} rejected, {} skipped (already done); manifest {}", cfg.runId(), ok, failed,
         rejected, skipped, layout.manifestCsv());
     return summary;
+  }
+
+  /** Checks that need no Spark: plugin classes exist and are of the right kind. */
+  public static void validate(GenerateConfig cfg) {
+    requireClass(cfg.factoryClass(), org.k5spark.core.pipeline.TextToVideoFactory.class, "--factory");
+    requireClass(cfg.encoderClass(), VideoEncoder.class, "--encoder");
+  }
+
+  /** Fail on the driver, before any task starts, when a plugin class is missing or of the wrong kind. */
+  private static void requireClass(String name, Class<?> kind, String option) {
+    try {
+      Class<?> c = Class.forName(name, false, Thread.currentThread().getContextClassLoader());
+      if (!kind.isAssignableFrom(c)) {
+        throw new IllegalArgumentException(option + " " + name + " does not implement " + kind.getName());
+      }
+    } catch (ClassNotFoundException e) {
+      throw new IllegalArgumentException(option + " " + name + " is not on the classpath (the app jar or --jars)", e);
+    }
   }
 
   static List<PromptRecord> readPrompts(GenerateConfig cfg, Configuration conf) throws IOException {
