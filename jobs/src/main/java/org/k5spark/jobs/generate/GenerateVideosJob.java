@@ -141,7 +141,7 @@ public final class GenerateVideosJob {
         throw new IllegalArgumentException(csv + ": " + len + " bytes; prompt CSVs over 512 MiB are not supported");
       }
       try (var in = fs.open(p)) {
-        all.addAll(reader.read(p.getName(), in.readAllBytes()));
+        all.addAll(reader.read(csv, in.readAllBytes()));
       }
     }
     return all;

@@ -133,13 +133,14 @@ class GenerateVideosJobTest {
         + "fail=explode\noomUnlessTiling=balloon\n");
     Path csv = tmp.resolve("p.csv");
     Files.writeString(csv, "prompt,concept,motion_level\nA cat sleeps,animal,low\nThe sun will explode,scene,high\n"
-        + "A red balloon drifts,scene,low\nA boat sails,scene,medium\n");
+        + "A red balloon drifts,scene,low\nA boat sails,scene,medium\n"
+        + "\"" + "A very long prompt about a quiet harbour at dawn. ".repeat(12) + "\",scene,low\n");
     GenerateConfig cfg = JobFixtures.config(List.of(csv.toString()), tmp.resolve("out").toString(), "fail",
         model.toString(), 2);
     RunSummary s = GenerateVideosJob.run(spark, cfg);
-    assertEquals(3, s.ok());
+    assertEquals(4, s.ok());
     assertEquals(1, s.failed());
-    assertEquals(0.25, s.failedFraction(), 1e-12);
+    assertEquals(0.2, s.failedFraction(), 1e-12);
 
     Map<String, CSVRecord> byLine = new HashMap<>();
     JobFixtures.manifest(FileSystem.getLocal(JobFixtures.conf()), cfg.layout().manifestCsv())
@@ -153,6 +154,9 @@ class GenerateVideosJobTest {
     assertEquals("ok", balloon.get("status"));
     assertEquals("true", balloon.get("vae_tiling"));
     assertEquals("false", byLine.get("2").get("vae_tiling"));
+    assertEquals("false", byLine.get("2").get("prompt_truncated"));
+    assertEquals("true", byLine.get("6").get("prompt_truncated"), "the model's truncation flag reaches the manifest");
+    assertEquals(csv.toString(), byLine.get("6").get("source_file"));
     assertFalse(Files.exists(tmp.resolve("out/fail/videos/" + exploded.get("prompt_id") + ".mp4")));
 
     // the failed prompt is retried by a re-run (here with a model that no longer fails); the ok ones are not
@@ -162,7 +166,7 @@ class GenerateVideosJobTest {
         fixed.toString(), 2);
     RunSummary again = GenerateVideosJob.run(spark, rerun);
     assertEquals(1, again.generated());
-    assertEquals(4, again.ok());
+    assertEquals(5, again.ok());
   }
 
   @Test
