@@ -9,7 +9,7 @@
 # APP_JAR (jobs/target/jobs-*-app.jar; build with `mvn -Pgpu -pl jobs -am package -DskipTests` for CUDA libtorch),
 # EXECUTORS (2), GPUS_PER_EXECUTOR (1: one task per GPU), EXECUTOR_MEMORY (16g), EXECUTOR_OVERHEAD (24g: libtorch and
 # CUDA allocate off-heap), S3_ENDPOINT (non-AWS S3), K8S_IMAGE (Kubernetes), HADOOP_AWS_JARS (comma list, when the
-# Spark distribution lacks hadoop-aws 3.3.4 + aws-java-sdk-bundle), SPARK_HOME.
+# Spark distribution lacks hadoop-aws 3.3.4 + aws-java-sdk-bundle), GPU_DISCOVERY_SCRIPT, SPARK_HOME.
 #
 # Credentials are NEVER passed here: s3a takes them from its provider chain on driver and executors —
 # instance profile / IRSA web identity / environment (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN set
@@ -35,7 +35,9 @@ args=(
   --conf spark.executor.resource.gpu.amount="$GPUS"
   --conf spark.task.resource.gpu.amount=1
   --conf spark.executor.resource.gpu.vendor=nvidia.com
-  --conf spark.executor.resource.gpu.discoveryScript=./get-gpus.sh
+  # shipped with --files into each container's working dir (YARN, standalone); on Kubernetes bake it into the
+  # image and set GPU_DISCOVERY_SCRIPT=/opt/k5/get-gpus.sh
+  --conf spark.executor.resource.gpu.discoveryScript="${GPU_DISCOVERY_SCRIPT:-./get-gpus.sh}"
   --files "$ROOT/submit/get-gpus.sh"
   # a GPU task is minutes long: retry failed tasks (committed prompts are skipped), no speculation by default
   --conf spark.task.maxFailures=4

@@ -64,8 +64,10 @@ public final class PromptTask implements FlatMapFunction<Iterator<List<PromptRec
           out.add(done);
           continue;
         }
-        out.add(PipelineHolder.run(key, () -> build(key, gpu, conf, work),
-            (pipeline, instance) -> generate(pipeline, instance, p, gpu, encoder, work, conf, layout)));
+        // the pipeline lock covers generation only: encoding and upload overlap with the next prompt
+        Outcome o = PipelineHolder.run(key, () -> build(key, gpu, conf, work),
+            (pipeline, instance) -> generate(pipeline, instance, p));
+        out.add(commit(o, p, gpu, encoder, work, conf, layout));
       }
     }
     return out.iterator();
@@ -107,45 +109,52 @@ public final class PromptTask implements FlatMapFunction<Iterator<List<PromptRec
     }
   }
 
-  private PartRecord generate(TextToVideo pipeline, String instance, PromptRecord p, String gpu, VideoEncoder encoder,
-      java.nio.file.Path work, Configuration conf, RunLayout layout) throws IOException {
+  /** What one prompt's generation produced: a video, or the error that stopped it. */
+  private record Outcome(GeneratedVideo video, String error, boolean tiling, ModelIdentity id, String instance,
+      long startNanos) {}
+
+  private Outcome generate(TextToVideo pipeline, String instance, PromptRecord p) {
+    ModelIdentity id = pipeline.identity();
+    VideoRequest req = cfg.request(p);
+    long t0 = System.nanoTime();
+    try {
+      return new Outcome(pipeline.generate(req, step -> { }), null, false, id, instance, t0);
+    } catch (Exception | OutOfMemoryError first) {
+      LOG.warn("prompt {} failed ({}){}", p.promptId(), first.toString(),
+          cfg.retryWithTiling() ? "; retrying with VAE tiling" : "");
+      if (!cfg.retryWithTiling()) {
+        return new Outcome(null, describe(first), false, id, instance, t0);
+      }
+      try {
+        return new Outcome(pipeline.generate(req.withVaeTiling(true), step -> { }), null, true, id, instance, t0);
+      } catch (Exception | OutOfMemoryError second) {
+        return new Outcome(null, describe(second) + " (after retry with VAE tiling; first error: " + describe(first) + ")",
+            true, id, instance, t0);
+      }
+    }
+  }
+
+  /** Encodes and uploads the video (if any), then commits the prompt's part file: video first, part last. */
+  private PartRecord commit(Outcome o, PromptRecord p, String gpu, VideoEncoder encoder, java.nio.file.Path work,
+      Configuration conf, RunLayout layout) throws IOException {
     TaskContext tc = TaskContext.get();
     int attempt = tc == null ? 0 : tc.attemptNumber();
     String executor = SparkEnv.get() == null ? "driver" : SparkEnv.get().executorId();
-    ModelIdentity id = pipeline.identity();
-    VideoRequest req = cfg.request(p);
-    GeneratedVideo video = null;
-    String error = null;
-    boolean tiling = false;
-    long t0 = System.nanoTime();
-    try {
-      video = pipeline.generate(req, step -> { });
-    } catch (Exception | OutOfMemoryError first) {
-      LOG.warn("prompt {} failed ({}){}", p.promptId(), first.toString(), cfg.retryWithTiling() ? "; retrying with VAE tiling" : "");
-      error = describe(first);
-      if (cfg.retryWithTiling()) {
-        try {
-          video = pipeline.generate(req.withVaeTiling(true), step -> { });
-          tiling = true;
-          error = null;
-        } catch (Exception | OutOfMemoryError second) {
-          error = describe(second) + " (after retry with VAE tiling; first error: " + error + ")";
-        }
-      }
-    }
-    if (video == null) {
-      PartRecord failed = new PartRecord(p.promptId(), PartRecord.FAILED, error, null, 0, p.seed(), id.variant(),
-          id.checkpointDigest(), id.configDigest(), 0, 0, 0, 0, 0, 0, false, tiling,
-          Map.of("total", (System.nanoTime() - t0) / 1e6), gpu, executor, attempt, instance, System.currentTimeMillis());
+    ModelIdentity id = o.id();
+    if (o.video() == null) {
+      PartRecord failed = new PartRecord(p.promptId(), PartRecord.FAILED, o.error(), null, 0, p.seed(), id.variant(),
+          id.checkpointDigest(), id.configDigest(), 0, 0, 0, 0, 0, 0, false, o.tiling(),
+          Map.of("total", (System.nanoTime() - o.startNanos()) / 1e6), gpu, executor, attempt, o.instance(),
+          System.currentTimeMillis());
       FsCommit.commitBytes(failed.toJson(), layout.part(p.promptId()), layout.tmp(), conf);
       return failed;
     }
+    GeneratedVideo video = o.video();
     java.nio.file.Path local = Files.createTempFile(work, p.promptId() + "-", ".mp4");
     try {
-      final GeneratedVideo v = video;
       video.timings().time("encode", () -> {
         try {
-          encoder.encode(v.frames(), local);
+          encoder.encode(video.frames(), local);
           return null;
         } catch (IOException e) {
           throw new java.io.UncheckedIOException(e);
@@ -161,8 +170,8 @@ public final class PromptTask implements FlatMapFunction<Iterator<List<PromptRec
       });
       PartRecord ok = new PartRecord(p.promptId(), PartRecord.OK, null, dest.toString(), bytes, p.seed(), id.variant(),
           id.checkpointDigest(), id.configDigest(), video.width(), video.height(), video.frames().frames(),
-          video.frames().fps(), video.steps(), video.guidanceWeight(), video.promptTruncated(), tiling,
-          video.timings().asMap(), gpu, executor, attempt, instance, System.currentTimeMillis());
+          video.frames().fps(), video.steps(), video.guidanceWeight(), video.promptTruncated(), o.tiling(),
+          video.timings().asMap(), gpu, executor, attempt, o.instance(), System.currentTimeMillis());
       FsCommit.commitBytes(ok.toJson(), layout.part(p.promptId()), layout.tmp(), conf);
       return ok;
     } finally {
