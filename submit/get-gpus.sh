@@ -4,11 +4,12 @@
 # which the job maps to Device.gpu(N): the nvidia-smi indices, or, when CUDA_VISIBLE_DEVICES already
 # narrowed the set (YARN/Kubernetes device isolation), 0..n-1 over the visible GPUs.
 set -euo pipefail
-if ! command -v nvidia-smi >/dev/null 2>&1; then
+SMI="${NVIDIA_SMI:-nvidia-smi}"
+if ! command -v "$SMI" >/dev/null 2>&1; then
   echo '{"name":"gpu","addresses":[]}'
   exit 0
 fi
-ids=$(nvidia-smi --query-gpu=index --format=csv,noheader | tr -d ' ' | grep -E '^[0-9]+$' || true)
+ids=$("$SMI" --query-gpu=index --format=csv,noheader | tr -d ' ' | grep -E '^[0-9]+$' || true)
 if [[ -n "${CUDA_VISIBLE_DEVICES:-}" ]]; then
   allowed=",${CUDA_VISIBLE_DEVICES// /},"
   n=0
