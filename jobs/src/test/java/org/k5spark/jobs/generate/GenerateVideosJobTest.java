@@ -179,20 +179,27 @@ class GenerateVideosJobTest {
     }
     Files.writeString(csv, sb.toString());
     Path out = tmp.resolve("out");
-    // one partition: the crash hits after earlier prompts of the same task were committed
-    GenerateConfig cfg = JobFixtures.config(List.of(csv.toString()), out.toString(), "crash",
+    // one partition: each crash hits after earlier prompts of the same task were committed
+    GenerateConfig base = JobFixtures.config(List.of(csv.toString()), out.toString(), "crash",
         JobFixtures.resource("fake-model.properties").toString(), 1);
+    GenerateConfig cfg = new GenerateConfig(base.prompts(), base.out(), base.runId(), base.modelConfig(), null,
+        base.factoryClass(), org.k5spark.jobs.testing.CrashOnceEncoder.class.getName(), base.readerOptions(),
+        base.selection(), null, null, null, null, null, null, 1, 0.1, true, 200);
     List<PromptRecord> prompts = new PromptReader(cfg.readerOptions()).read("p.csv", Files.readAllBytes(csv));
     List<PromptRecord> order = CostBalancer.balance(prompts, 1, cfg::cost).get(0);
+    // attempt 0 dies half-way through encoding prompt 1, attempt 1 dies generating prompt 3, attempt 2 finishes
+    org.k5spark.jobs.testing.CrashOnceEncoder.CRASH_ONCE.add(order.get(1).promptId());
     String victim = order.get(3).prompt();
     PatternTextToVideo.CRASH_ONCE.add(victim);
     try {
       RunSummary s = GenerateVideosJob.run(spark, cfg);
-      assertFalse(PatternTextToVideo.CRASH_ONCE.contains(victim), "the crash was injected");
+      assertFalse(PatternTextToVideo.CRASH_ONCE.contains(victim), "the model crash was injected");
+      assertTrue(org.k5spark.jobs.testing.CrashOnceEncoder.CRASH_ONCE.isEmpty(), "the encoder crash was injected");
       assertEquals(6, s.ok());
       assertEquals(0, s.failed());
     } finally {
       PatternTextToVideo.CRASH_ONCE.clear();
+      org.k5spark.jobs.testing.CrashOnceEncoder.CRASH_ONCE.clear();
     }
     FileSystem fs = FileSystem.getLocal(JobFixtures.conf());
     List<CSVRecord> rows = JobFixtures.manifest(fs, cfg.layout().manifestCsv());
@@ -200,8 +207,8 @@ class GenerateVideosJobTest {
     Map<String, String> attempts = new HashMap<>();
     rows.forEach(r -> attempts.put(r.get("prompt_id"), r.get("attempt")));
     for (int i = 0; i < 6; i++) {
-      // committed before the crash: kept from attempt 0; the rest: produced by the retry
-      assertEquals(i < 3 ? "0" : "1", attempts.get(order.get(i).promptId()), "prompt " + i);
+      // each prompt keeps the result of the attempt that first committed it
+      assertEquals(i < 1 ? "0" : i < 3 ? "1" : "2", attempts.get(order.get(i).promptId()), "prompt " + i);
     }
     try (Stream<Path> all = Files.walk(out)) {
       List<String> names = all.filter(Files::isRegularFile).map(p -> out.relativize(p).toString()).sorted().toList();
