@@ -27,6 +27,13 @@ public record GenerateConfig(List<String> prompts, String out, String runId, Str
     }
   }
 
+  /** The same config with the output, model and weights locations qualified (e.g. file:/abs/path). */
+  public GenerateConfig withLocations(String out, String modelConfig, String weightsRoot) {
+    return new GenerateConfig(prompts, out, runId, modelConfig, weightsRoot, factoryClass, encoderClass, readerOptions,
+        selection, width, height, seconds, steps, guidance, negativePrompt, partitions, maxFailedFraction,
+        retryWithTiling, progressIntervalMs);
+  }
+
   public RunLayout layout() {
     return new RunLayout(out, runId);
   }

@@ -32,11 +32,14 @@ public final class GenerateVideosJob {
 
   private GenerateVideosJob() {}
 
-  public static RunSummary run(SparkSession spark, GenerateConfig cfg) throws IOException {
+  public static RunSummary run(SparkSession spark, GenerateConfig requested) throws IOException {
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     Configuration conf = jsc.hadoopConfiguration();
+    validate(requested);
+    // executors do not share the driver's working directory: resolve relative locations here
+    GenerateConfig cfg = requested.withLocations(qualify(requested.out(), conf), qualify(requested.modelConfig(), conf),
+        qualify(requested.weightsRoot(), conf));
     RunLayout layout = cfg.layout();
-    validate(cfg);
 
     jsc.setJobDescription("k5 generate " + cfg.runId() + ": read prompts");
     List<PromptRecord> inputs = cfg.selection().apply(readPrompts(cfg, conf));
@@ -50,11 +53,19 @@ public final class GenerateVideosJob {
     fs.mkdirs(layout.runDir());
     writeRunJson(spark, cfg, conf, Map.of("state", "running"));
 
+    // done = an ok part whose video exists with the recorded size (one listing, not a request per prompt)
     Map<String, PartRecord> before = readParts(layout, conf);
+    Map<String, Long> videoSizes = new HashMap<>();
+    if (fs.exists(layout.videos())) {
+      for (FileStatus st : fs.listStatus(layout.videos())) {
+        videoSizes.put(st.getPath().getName(), st.getLen());
+      }
+    }
     List<PromptRecord> todo = new ArrayList<>();
     for (PromptRecord p : distinct.values()) {
       PartRecord done = before.get(p.promptId());
-      if (done == null || !done.ok() || PromptTask.committed(layout, p.promptId(), conf) == null) {
+      Long size = videoSizes.get(p.promptId() + ".mp4");
+      if (done == null || !done.ok() || size == null || size <= 0 || size != done.videoBytes()) {
         todo.add(p);
       }
     }
@@ -110,6 +121,14 @@ public final class GenerateVideosJob {
     LOG.info("[{}] done: {} ok, {} failed, {} rejected, {} skipped (already done); manifest {}", cfg.runId(), ok, failed,
         rejected, skipped, layout.manifestCsv());
     return summary;
+  }
+
+  private static String qualify(String location, Configuration conf) throws IOException {
+    if (location == null || location.isBlank()) {
+      return location;
+    }
+    Path p = new Path(location);
+    return p.getFileSystem(conf).makeQualified(p).toString();
   }
 
   /** Checks that need no Spark: plugin classes exist and are of the right kind. */
