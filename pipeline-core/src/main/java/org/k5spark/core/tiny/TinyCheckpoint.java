@@ -31,7 +31,7 @@ public final class TinyCheckpoint {
    * {@code root} when it is not there yet. Any other variant is left alone (real weights are never invented).
    */
   public static synchronized void ensure(ModelConfig cfg, Path root) {
-    if (!"tiny".equals(cfg.variant()) || java.nio.file.Files.exists(cfg.checkpoint(root))) {
+    if (!cfg.variant().startsWith("tiny") || java.nio.file.Files.exists(cfg.checkpoint(root))) {
       return;
     }
     System.err.println("k5: writing the embedded tiny checkpoint (deterministic random weights) to " + root.toAbsolutePath());
