@@ -22,7 +22,7 @@ import org.k5spark.core.weights.TensorSource;
  * A DiT with random weights (written in the released layout by {@link TinyCheckpoint#ditWriter}, loaded
  * through the normal strict loader) plus inputs of a given latent and text length.
  *
- * <p>Shapes: {@code tiny} = configs/model/tiny.yaml at its default 64x64, 1 s (6 x 8 x 8 latent, 96 tokens);
+ * <p>Shapes: {@code tiny} = configs/model/tiny.yaml at its default 64x64, 1 s (7 x 8 x 8 latent, 112 tokens);
  * {@code mid} = model_dim 512 / ff 1536 / 8 heads of 64, 1 text + 2 visual blocks, text dims 256/128, on a
  * 8 x 16 x 24 latent (768 visual tokens) with 128 text tokens: big enough that the matmuls dominate, small
  * enough for a 2-core CPU.
