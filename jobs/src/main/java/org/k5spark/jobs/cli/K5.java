@@ -4,6 +4,7 @@ import org.k5spark.core.cli.EncodeCommand;
 import org.k5spark.core.cli.ParityCommand;
 import org.k5spark.core.cli.TinyCheckpointCommand;
 import org.k5spark.eval.cli.CompareCommand;
+import org.k5spark.eval.cli.MetricsCommand;
 import org.k5spark.eval.cli.ReportCommand;
 import org.k5spark.eval.cli.SbsCommand;
 import picocli.CommandLine;
@@ -19,6 +20,7 @@ import picocli.CommandLine.Command;
         CompareCommand.class,
         ReportCommand.class,
         SbsCommand.class,
+        MetricsCommand.class,
     })
 public final class K5 implements Runnable {
   @Override

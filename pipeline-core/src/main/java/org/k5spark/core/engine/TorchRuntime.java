@@ -51,8 +51,10 @@ public final class TorchRuntime {
     setIfAbsent("PYTORCH_LIBRARY_PATH", libDir.toString());
     setIfAbsent("PYTORCH_VERSION", "2.7.1");
     setIfAbsent("PYTORCH_FLAVOR", cuda ? "cu128" : "cpu");
+    BlasThreads.passiveOpenMpWait();
     // Load JavaCPP's libtorch first so DJL's JNI binds to the very same copy.
     Loader.load(org.bytedeco.pytorch.global.torch.class);
+    BlasThreads.configure(libDir);
     Engine.getEngine("PyTorch");
     initialised = true;
   }

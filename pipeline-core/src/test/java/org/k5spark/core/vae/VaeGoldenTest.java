@@ -38,4 +38,27 @@ class VaeGoldenTest {
     }
     assertTrue(out.lines().reduce((a, b) -> b).orElse("").startsWith("PASS"), out);
   }
+
+  /** The plan we apply equals the tiling attributes the reference had after its decode. */
+  @ParameterizedTest
+  @ValueSource(strings = {"decode_small", "decode_tiled_temporal", "decode_tiled_spatial"})
+  void tilingStateMatchesTheReference(String name) throws Exception {
+    try (GoldenCase c = GoldenCase.open(caseDir(name))) {
+      VaeTiling t = VaeCaseKind.tiling(c);
+      var shape = c.config().get("latent_shape");
+      TilingPlan plan = t.mode() == VaeTiling.Mode.FORCED ? t.override()
+          : TilingPlan.optimal(shape.get(0).asLong(), shape.get(1).asLong(), shape.get(2).asLong());
+      var state = c.config().get("tiling_state_after_decode");
+      assertEquals(state.get("tile_sample_min_num_frames").asInt(), plan.minFrames());
+      assertEquals(state.get("tile_sample_stride_num_frames").asInt(), plan.strideFrames());
+      assertEquals(state.get("tile_sample_min_height").asInt(), plan.tileHeight());
+      assertEquals(state.get("tile_sample_min_width").asInt(), plan.tileWidth());
+      assertEquals(state.get("tile_sample_stride_height").asInt(), plan.strideHeight());
+      assertEquals(state.get("tile_sample_stride_width").asInt(), plan.strideWidth());
+      int[] tile = plan.tile();
+      for (int i = 0; i < 4; i++) {
+        assertEquals(state.get("tile_size").get(i).asInt(), tile[i]);
+      }
+    }
+  }
 }

@@ -56,7 +56,8 @@ public final class ChunkedAttention implements AttentionBackend {
         if (mask != null) {
           NDArray mc = mask.getShape().get(mask.getShape().dimension() - 2) == 1 ? mask
               : mask.get("..., " + s + ":" + e + ", :");
-          scores = NDArrays.where(mc, scores, cm.full(new ai.djl.ndarray.types.Shape(), Float.NEGATIVE_INFINITY,
+          // DJL's where does not broadcast
+          scores = NDArrays.where(mc.broadcast(scores.getShape()), scores, cm.full(new ai.djl.ndarray.types.Shape(), Float.NEGATIVE_INFINITY,
               scores.getDataType()));
         }
         NDArray o = scores.softmax(2).matMul(vh);

@@ -14,8 +14,8 @@ import org.k5spark.core.dit.attention.AttentionBackend;
  * ascending cumulative probability reaches {@code 1 - P}, OR the STA window mask, then softmax attention
  * restricted to the kept (query block, key block) pairs.
  *
- * <p>The restricted attention is evaluated densely with the block mask expanded to tokens (exact, but
- * memory O(L^2) — fine for tests and small videos, a block-gathering kernel is the scalable form).
+ * <p>The restricted attention gathers, per head and query block, only the kept key/value blocks
+ * ({@link BlockSparseAttention}): work and memory scale with the kept fraction, not with L^2.
  */
 public final class NablaAttention {
   public static final int BLOCK = 64;
@@ -99,7 +99,12 @@ public final class NablaAttention {
       rec.attach(recordTo);
       trace.record("nabla_block_mask." + blockIndex, rec);
     }
-    NDArray tokenMask = mask.repeat(1, BLOCK).repeat(2, BLOCK);
+    return BlockSparseAttention.attend(q, k, v, mask, BLOCK, backend);
+  }
+
+  /** The same attention evaluated densely with the block mask expanded to tokens (O(L^2) memory; for tests). */
+  public NDArray attendDense(NDArray q, NDArray k, NDArray v, AttentionBackend backend) {
+    NDArray tokenMask = blockMask(q, k).repeat(1, BLOCK).repeat(2, BLOCK);
     return backend.attend(q, k, v, tokenMask);
   }
 }

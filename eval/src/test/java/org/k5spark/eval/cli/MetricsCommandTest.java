@@ -1,0 +1,95 @@
+package org.k5spark.eval.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.k5spark.core.video.Mp4Writer;
+import org.k5spark.eval.SyntheticVideos;
+import picocli.CommandLine;
+
+class MetricsCommandTest {
+  @TempDir
+  Path dir;
+
+  private record Run(int code, String out, String err) {
+  }
+
+  private static Run run(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    CommandLine cmd = new CommandLine(new MetricsCommand());
+    cmd.setOut(new PrintWriter(out));
+    cmd.setErr(new PrintWriter(err));
+    int code = cmd.execute(args);
+    return new Run(code, out.toString(), err.toString());
+  }
+
+  @Test
+  void movingSquareMp4GivesOneJsonObjectWithVBenchNames() throws Exception {
+    Path mp4 = dir.resolve("square.mp4");
+    new Mp4Writer().write(SyntheticVideos.movingSquare(25, 128, 160, 24, 48, 8, 40, 2, 0), mp4);
+    Run r = run(mp4.toString(), "--prompt", "a square slides right");
+    assertEquals(0, r.code(), r.err());
+    JsonNode json = new ObjectMapper().readTree(r.out());
+    assertEquals("a square slides right", json.get("prompt").asText());
+    assertEquals("h264", json.get("codec").asText());
+    assertEquals(25, json.get("frames").asInt());
+    JsonNode m = json.get("metrics");
+    assertTrue(m.get("dynamic_degree").get("value").isBoolean());
+    assertTrue(m.get("dynamic_degree").get("value").asBoolean());
+    assertEquals("farneback", m.get("dynamic_degree").get("estimator").asText());
+    double flicker = m.get("temporal_flickering").get("value").asDouble();
+    assertTrue(flicker > 0.9 && flicker < 1.0, "flickering " + flicker);
+    assertEquals("farneback_warp", m.get("motion_smoothness").get("estimator").asText());
+    assertTrue(m.get("motion_smoothness").get("value").asDouble() > 0.98);
+    for (String name : List.of("subject_consistency", "background_consistency", "aesthetic_quality", "text_video_alignment")) {
+      assertTrue(m.get(name).get("value").isNull(), name);
+      assertTrue(m.get(name).get("not_computed").asText().startsWith("no weights"), name);
+    }
+    assertEquals(0, m.get("scene_cuts").get("value").asInt());
+  }
+
+  @Test
+  void learnedEstimatorsAreReportedAsNotComputed() throws Exception {
+    Path mp4 = dir.resolve("still.mp4");
+    new Mp4Writer().write(SyntheticVideos.still(9, 32, 32, 24), mp4);
+    Run r = run(mp4.toString(), "--flow", "raft", "--interpolator", "amt");
+    JsonNode m = new ObjectMapper().readTree(r.out()).get("metrics");
+    assertEquals("raft", m.get("dynamic_degree").get("estimator").asText());
+    assertTrue(m.get("dynamic_degree").get("value").isNull());
+    assertEquals("amt-s", m.get("motion_smoothness").get("estimator").asText());
+    assertTrue(m.get("motion_smoothness").get("value").isNull());
+  }
+
+  @Test
+  void optionalStaticFilterAndFormatCheck() throws Exception {
+    Path mp4 = dir.resolve("still.mp4");
+    new Mp4Writer().write(SyntheticVideos.still(9, 32, 48, 24), mp4);
+    Run r = run(mp4.toString(), "--static-filter", "--expect-frames", "9", "--expect-fps", "24", "--expect-size", "48x32");
+    assertEquals(0, r.code(), r.err());
+    JsonNode m = new ObjectMapper().readTree(r.out()).get("metrics");
+    assertTrue(m.get("static_filter").get("value").asBoolean());
+    assertTrue(m.get("format_ok").get("value").asBoolean());
+    Run bad = run(mp4.toString(), "--expect-size", "48by32");
+    assertEquals(2, bad.code());
+    assertTrue(bad.err().contains("--expect-size"), bad.err());
+  }
+
+  @Test
+  void unreadableVideoExitsWithTwoAndNamesTheFile() throws Exception {
+    Path bad = Files.writeString(dir.resolve("bad.mp4"), "not a video at all");
+    Run r = run(bad.toString());
+    assertEquals(2, r.code());
+    assertTrue(r.err().contains(bad.toString()), r.err());
+    assertEquals("", r.out());
+  }
+}
