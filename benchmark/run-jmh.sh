@@ -14,9 +14,6 @@ mvn -B -q -o -pl benchmark -am -DskipTests package >&2
 CP="benchmark/target/classes:pipeline-core/target/classes:eval/target/classes:$(cat benchmark/target/classpath.txt)"
 mkdir -p "$(dirname "$OUT")"
 export OPT_OUT_TRACKING=true
-# JavaCPP libtorch's OpenBLAS pool spins next to OpenMP: small GEMMs 5-10x slower on a loaded 2-core box
-# (main pins it in TorchRuntime once branch dit's BlasThreads lands; the variable does the same)
-export OPENBLAS_NUM_THREADS="${OPENBLAS_NUM_THREADS:-1}"
 java -Xmx512m -cp "$CP" org.openjdk.jmh.Main \
   -f 1 -wi 1 -w 2s -i 3 -r 2s \
   -jvmArgsAppend "-Xmx2g -Dai.djl.offline=true -Dorg.slf4j.simpleLogger.defaultLogLevel=warn" \

@@ -21,7 +21,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 if [[ "${1:-}" == "--help" || "${1:-}" == "-h" ]]; then sed -n 2,19p "$0"; exit 0; fi
 STAMP=benchmark/target/classpath.txt
-if [[ ! -f "$STAMP" ]] || [[ -n "$(find pipeline-core/src/main benchmark/src/main configs -newer "$STAMP" -type f -print -quit)" ]]; then
+if [[ ! -f "$STAMP" ]] || [[ -n "$(find pipeline-core/src/main eval/src/main benchmark/src/main configs -newer "$STAMP" -type f -print -quit)" ]]; then
   PROFILES=()
   [[ -n "${K5_MVN_PROFILES:-}" ]] && PROFILES=(-P "$K5_MVN_PROFILES")
   echo "run.sh: building benchmark (mvn -o -pl benchmark -am package)" >&2
@@ -30,7 +30,5 @@ if [[ ! -f "$STAMP" ]] || [[ -n "$(find pipeline-core/src/main benchmark/src/mai
 fi
 CP="benchmark/target/classes:pipeline-core/target/classes:eval/target/classes:$(cat "$STAMP")"
 export OPT_OUT_TRACKING=true
-# JavaCPP libtorch's OpenBLAS pool spins next to OpenMP (small GEMMs 5-10x slower on a loaded 2-core box)
-export OPENBLAS_NUM_THREADS="${OPENBLAS_NUM_THREADS:-1}"
 exec java -Xmx${K5_BENCH_HEAP:-3g} -Dai.djl.offline=true -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
   -cp "$CP" org.k5spark.benchmark.e2e.EndToEndBenchmark "$@"

@@ -20,7 +20,6 @@ import java.util.Locale;
 import java.util.Map;
 import org.k5spark.benchmark.DitFlops;
 import org.k5spark.benchmark.MachineInfo;
-import org.k5spark.benchmark.video.Mp4Bytes;
 import org.k5spark.core.config.ModelConfig;
 import org.k5spark.core.engine.TorchRuntime;
 import org.k5spark.core.pipeline.GeneratedVideo;
@@ -31,6 +30,7 @@ import org.k5spark.core.sampler.LatentGeometry;
 import org.k5spark.core.text.QwenPromptTokenizer;
 import org.k5spark.core.text.TextTokenizer;
 import org.k5spark.core.tiny.TinyCheckpoint;
+import org.k5spark.core.video.Mp4Writer;
 
 /**
  * End-to-end throughput of prompt → MP4 on one device: per-stage time (text encode, denoise, decode, MP4
@@ -260,7 +260,10 @@ public final class EndToEndBenchmark {
   static Generated generate(Kandinsky5Pipeline pipe, VideoRequest req, Path target) throws IOException {
     GeneratedVideo v = pipe.generate(req, i -> { });
     long te = System.nanoTime();
-    byte[] mp4 = Mp4Bytes.encode(v.frames());
+    // encode and upload apart: the MP4 (fragmented, as streamed to object storage) into memory, then the write
+    java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream(1 << 20);
+    new Mp4Writer().write(v.frames(), buf, target.toString());
+    byte[] mp4 = buf.toByteArray();
     double encode = seconds(te);
     long tu = System.nanoTime();
     Path tmp = Files.createTempFile(target.toAbsolutePath().getParent(), "." + target.getFileName(), ".tmp");
