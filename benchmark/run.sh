@@ -14,12 +14,13 @@
 #   --peak-tflops  the device's peak for MFU; default: measured with a matmul probe (fp32 1024^3 on CPU,
 #                  fp16 8192^3 on GPU) and stated in the row
 #   --check        one prompt, JSON only (no RESULTS.md row): checks that the harness runs
-# Builds (offline, through the reactor, never installs) when the benchmark classes are missing or older
-# than a source file.
+# Env: K5_JAVA_OPTS (extra JVM options, e.g. -Dk5.attention=chunked), K5_BENCH_HEAP (default 3g),
+# K5_MVN_PROFILES (e.g. gpu). Builds (offline, through the reactor, never installs) when the benchmark
+# classes are missing or older than a source file.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
-if [[ "${1:-}" == "--help" || "${1:-}" == "-h" ]]; then sed -n 2,19p "$0"; exit 0; fi
+if [[ "${1:-}" == "--help" || "${1:-}" == "-h" ]]; then sed -n 2,20p "$0"; exit 0; fi
 STAMP=benchmark/target/classpath.txt
 if [[ ! -f "$STAMP" ]] || [[ -n "$(find pipeline-core/src/main eval/src/main benchmark/src/main configs -newer "$STAMP" -type f -print -quit)" ]]; then
   PROFILES=()
@@ -30,5 +31,7 @@ if [[ ! -f "$STAMP" ]] || [[ -n "$(find pipeline-core/src/main eval/src/main ben
 fi
 CP="benchmark/target/classes:pipeline-core/target/classes:eval/target/classes:$(cat "$STAMP")"
 export OPT_OUT_TRACKING=true
-exec java -Xmx${K5_BENCH_HEAP:-3g} -Dai.djl.offline=true -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
+# K5_JAVA_OPTS passes JVM options through, e.g. K5_JAVA_OPTS=-Dk5.attention=chunked
+# shellcheck disable=SC2086
+exec java -Xmx${K5_BENCH_HEAP:-3g} ${K5_JAVA_OPTS:-} -Dai.djl.offline=true -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
   -cp "$CP" org.k5spark.benchmark.e2e.EndToEndBenchmark "$@"

@@ -21,6 +21,7 @@ import java.util.Map;
 import org.k5spark.benchmark.DitFlops;
 import org.k5spark.benchmark.MachineInfo;
 import org.k5spark.core.config.ModelConfig;
+import org.k5spark.core.dit.attention.AttentionBackend;
 import org.k5spark.core.engine.TorchRuntime;
 import org.k5spark.core.pipeline.GeneratedVideo;
 import org.k5spark.core.pipeline.Kandinsky5Pipeline;
@@ -228,6 +229,7 @@ public final class EndToEndBenchmark {
       shape.put("steps", last.steps());
       shape.put("guided", cfg.guided());
       shape.put("attention", cfg.attention().type());
+      shape.put("attention_backend", AttentionBackend.fromSystemProperty().name());
       root.put("dit_forwards_per_video", Mfu.forwardsPerVideo(last.steps(), cfg.guided()));
       root.put("dit_flops_per_video", flops);
       root.put("dit_flops_per_s", achieved);
@@ -243,7 +245,8 @@ public final class EndToEndBenchmark {
         gpuMem.close();
         root.put("peak_device_memory_mib", devMib == null ? -1 : devMib);
       }
-      String notes = (o.notes().isEmpty() ? "" : o.notes() + "; ") + "load avg at start "
+      String notes = (o.notes().isEmpty() ? "" : o.notes() + "; ") + "attention "
+          + AttentionBackend.fromSystemProperty().name() + "; load avg at start "
           + machine.path("load_avg_at_start").asText("?").split(" ")[0];
       root.put("markdown_row", ResultsMarkdown.row(date.substring(0, 16).replace('T', ' '),
           MachineInfo.oneLine(machine), cfg.variant() + " " + last.width() + "x" + last.height() + "x"
