@@ -136,7 +136,9 @@ public final class EndToEndBenchmark {
     root.put("device", deviceName(device));
 
     List<String> prompts = Prompts.load(o.promptsCsv(), o.prompts());
-    root.put("prompts_source", Files.isRegularFile(o.promptsCsv()) ? o.promptsCsv().toString() : "built-in list");
+    String promptsSource = Files.isRegularFile(o.promptsCsv()) ? o.promptsCsv().getFileName().toString()
+        : "built-in list";
+    root.put("prompts_source", promptsSource);
 
     double peakFlops;
     String peakSource;
@@ -245,7 +247,7 @@ public final class EndToEndBenchmark {
         gpuMem.close();
         root.put("peak_device_memory_mib", devMib == null ? -1 : devMib);
       }
-      String notes = (o.notes().isEmpty() ? "" : o.notes() + "; ") + "attention "
+      String notes = (o.notes().isEmpty() ? "" : o.notes() + "; ") + "prompts " + promptsSource + "; attention "
           + AttentionBackend.fromSystemProperty().name() + "; load avg at start "
           + machine.path("load_avg_at_start").asText("?").split(" ")[0];
       root.put("markdown_row", ResultsMarkdown.row(date.substring(0, 16).replace('T', ' '),
