@@ -9,10 +9,12 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.k5spark.benchmark.DitFlops;
 
 /**
  * Turns JMH's JSON result (-rf json) into a Markdown table with the derived unit each benchmark is about:
- * GB/s for safetensors loads, frames/s for MP4 encodes, GFLOP/s for attention (dense score+value matmuls).
+ * GB/s for safetensors loads, frames/s for MP4 encodes, GFLOP/s for attention (dense score+value matmuls)
+ * and for the DiT block/step ({@link DitFlops} at the fixture's shape).
  */
 public final class JmhSummary {
   private JmhSummary() {}
@@ -53,6 +55,15 @@ public final class JmhSummary {
     }
     if (name.startsWith("Mp4EncodeBenchmark")) {
       return String.format(Locale.ROOT, "%.1f frames/s", Mp4EncodeBenchmark.FRAMES / s);
+    }
+    if (name.startsWith("DitStepBenchmark") || name.startsWith("DitBlockBenchmark")) {
+      boolean step = name.startsWith("DitStepBenchmark");
+      String shape = step ? params.path("shape").asText() : "mid";
+      var p = step ? DitFixture.params(shape, -1, -1) : DitFixture.params("mid", 0, 1);
+      long tokens = DitFlops.visualTokens(DitFixture.latent(shape), p.patchSize());
+      // a guided step is two forwards (prompt, negative prompt) of the same text length here
+      double flops = (step ? 2 : 1) * DitFlops.of(p).forward(tokens, DitFixture.textTokens(shape), 1.0).total();
+      return String.format(Locale.ROOT, "%.1f GFLOP/s (DitFlops)", flops / s / 1e9);
     }
     if (name.startsWith("AttentionBenchmark")) {
       double l = params.path("seqLen").asDouble();
