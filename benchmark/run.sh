@@ -13,7 +13,7 @@
 #                  configs/prompts/sample.csv when present, else a built-in list
 #   --peak-tflops  the device's peak for MFU; default: measured with a matmul probe (fp32 1024^3 on CPU,
 #                  fp16 8192^3 on GPU) and stated in the row
-#   --check        one prompt, JSON only (no RESULTS.md row): checks that the harness runs
+#   --check        one prompt, JSON to /tmp only (no RESULTS.md row): checks that the harness runs
 # Env: K5_JAVA_OPTS (extra JVM options, e.g. -Dk5.attention=chunked), K5_BENCH_HEAP (default 3g),
 # K5_MVN_PROFILES (e.g. gpu). Builds (offline, through the reactor, never installs) when the benchmark
 # classes are missing or older than a source file.

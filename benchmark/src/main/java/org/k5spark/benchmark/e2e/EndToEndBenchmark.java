@@ -51,7 +51,9 @@ public final class EndToEndBenchmark {
     Options o = parse(args);
     ObjectNode result = run(o);
     String json = new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(result);
-    Path out = o.resultsDir().resolve("e2e-" + result.get("config_variant").asText() + "-"
+    // a --check run is not a measurement: its JSON goes to the temp dir, not into benchmark/results
+    Path dir = o.check() ? Path.of(System.getProperty("java.io.tmpdir")) : o.resultsDir();
+    Path out = dir.resolve("e2e-" + result.get("config_variant").asText() + "-"
         + result.get("device").asText().replace(':', '-') + "-" + compactDate(result.get("date").asText()) + ".json");
     writeAtomically(out, json);
     System.out.println(json);
