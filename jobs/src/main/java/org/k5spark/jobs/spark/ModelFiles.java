@@ -18,7 +18,16 @@ import org.apache.hadoop.fs.Path;
 public final class ModelFiles {
   private ModelFiles() {}
 
+  /** "tiny", "sft_5s": a config embedded in the jar (configs/model/NAME.yaml), not a location to copy. */
+  public static boolean isEmbeddedConfigName(String uri) {
+    return uri != null && !uri.isBlank() && !uri.contains("/") && !uri.endsWith(".yaml") && !uri.endsWith(".yml")
+        && !java.nio.file.Files.exists(java.nio.file.Path.of(uri));
+  }
+
   public static String localize(String uri, Configuration conf, java.nio.file.Path localRoot) throws IOException {
+    if (isEmbeddedConfigName(uri)) {
+      return uri;
+    }
     try {
       return localizeOrThrow(uri, conf, localRoot);
     } catch (java.security.NoSuchAlgorithmException e) {
