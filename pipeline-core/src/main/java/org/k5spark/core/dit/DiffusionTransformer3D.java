@@ -8,6 +8,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import org.k5spark.core.config.AttentionConfig;
 import org.k5spark.core.config.DitParams;
@@ -38,6 +39,7 @@ public final class DiffusionTransformer3D implements AutoCloseable {
   private final List<VisualBlock> visualBlocks = new ArrayList<>();
   private final OutLayer outLayer;
   private final Modulation.NormParams norm;
+  private final AtomicLong visualPasses = new AtomicLong();
 
   /** The inputs of one forward, as the reference's {@code dit(...)} call takes them. */
   public record Inputs(NDArray x, NDArray textEmbed, NDArray pooledTextEmbed, NDArray time, NDArray[] visualRopePos,
@@ -102,6 +104,23 @@ public final class DiffusionTransformer3D implements AutoCloseable {
 
   /** The velocity (T, H, W, out_visual_dim) float32, attached to the manager of {@code in.x()}. */
   public NDArray forward(Inputs in, DitTrace trace) {
+    return forward(in, trace, null);
+  }
+
+  /**
+   * How many times the visual blocks have run on this instance (calls that MagCache skipped do not count);
+   * lets callers and tests count the expensive part of each DiT call.
+   */
+  public long visualPasses() {
+    return visualPasses.get();
+  }
+
+  /**
+   * As {@link #forward(Inputs, DitTrace)}, with {@code skip} (null = always run) deciding whether the visual
+   * blocks run or a cached residual replaces them, as the reference's {@code magcache_forward}: the
+   * embeddings, the text blocks and the output layer always run.
+   */
+  public NDArray forward(Inputs in, DitTrace trace, VisualBlockSkip skip) {
     NDArray x = in.x();
     long c = x.getShape().get(3);
     if (c != params.visualEmbedDim()) {
@@ -151,15 +170,27 @@ public final class DiffusionTransformer3D implements AutoCloseable {
     NDArray tokens = FractalOrder.flatten(visual, fractal);
     Rope.Table tokenRope = new Rope.Table(FractalOrder.flatten(visualRope.cos(), fractal),
         FractalOrder.flatten(visualRope.sin(), fractal));
-    NablaAttention nabla = fractal ? NablaAttention.create(attention, tp, hp, wp, x.getManager(), trace) : null;
-    for (int i = 0; i < visualBlocks.size(); i++) {
-      VisualBlock b = visualBlocks.get(i);
-      NDArray v = tokens;
-      NDArray tx = text;
-      NablaAttention blockNabla = nabla == null ? null : nabla.forBlock(i);
-      tokens = scoped(() -> b.forward(v, tx, timeEmbed, tokenRope, backend, blockNabla, norm), v, tx, timeEmbed);
-      releaseUnlessTraced(v, true, trace);
-      DitTrace.record(trace, "visual_block." + i + ".out", tokens);
+    NDArray reuse = skip == null ? null : skip.residualToReuse();
+    if (reuse != null) {
+      tokens = tokens.add(reuse);
+    } else {
+      NDArray first = tokens;
+      NablaAttention nabla = fractal ? NablaAttention.create(attention, tp, hp, wp, x.getManager(), trace) : null;
+      for (int i = 0; i < visualBlocks.size(); i++) {
+        VisualBlock b = visualBlocks.get(i);
+        NDArray v = tokens;
+        NDArray tx = text;
+        NablaAttention blockNabla = nabla == null ? null : nabla.forBlock(i);
+        tokens = scoped(() -> b.forward(v, tx, timeEmbed, tokenRope, backend, blockNabla, norm), v, tx, timeEmbed);
+        // the block input is kept while a skip policy still needs it for the residual
+        releaseUnlessTraced(v, skip == null || v != first, trace);
+        DitTrace.record(trace, "visual_block." + i + ".out", tokens);
+      }
+      visualPasses.incrementAndGet();
+      if (skip != null) {
+        skip.computed(tokens.sub(first));
+        releaseUnlessTraced(first, first != tokens, trace);
+      }
     }
     NDArray grid = FractalOrder.unflatten(tokens, tp, hp, wp, fractal);
     DitTrace.record(trace, "out_layer.in", grid);

@@ -17,6 +17,7 @@ import org.k5spark.core.sampler.Conditioning;
 import org.k5spark.core.sampler.FlowMatchingSampler;
 import org.k5spark.core.sampler.InitialNoise;
 import org.k5spark.core.sampler.LatentGeometry;
+import org.k5spark.core.sampler.MagCache;
 import org.k5spark.core.text.QwenPromptTokenizer;
 import org.k5spark.core.text.TextEmbeddings;
 import org.k5spark.core.text.TextEncoders;
@@ -134,11 +135,20 @@ public final class Kandinsky5Pipeline implements TextToVideo {
       Conditioning uncond = settings.guided() ? conditioning(emb.get(1), run) : null;
       NDArray latent = timings.time("denoise", () -> {
         NDArray noise = InitialNoise.gaussian(req.seed(), latentShape, run);
-        return sampler.sample(noise, cond, uncond, settings, (i, t, x, v) -> onStep.accept(i), null);
+        FlowMatchingSampler fm = req.magCache() ? new FlowMatchingSampler(dit, magCache()) : sampler;
+        return fm.sample(noise, cond, uncond, settings, (i, t, x, v) -> onStep.accept(i), null);
       });
       VideoFrames frames = timings.time("decode", () -> vae.decodeToFrames(latent, VaeMemoryPlan.tiling(req, latentShape)));
       return new GeneratedVideo(frames, timings, steps, guidance, width, height, emb.get(0).truncated());
     }
+  }
+
+  private MagCache magCache() {
+    if (config.magRatios().length == 0) {
+      throw new IllegalArgumentException("MagCache was requested but " + config.source()
+          + " has no magcache.mag_ratios for variant " + config.variant());
+    }
+    return MagCache.reference(config.magRatios());
   }
 
   private Conditioning conditioning(TextEmbeddings e, NDManager m) {

@@ -22,9 +22,26 @@ public final class FlowMatchingSampler {
       + " worst quality, low quality, ugly, deformed, walking backwards";
 
   private final DiffusionTransformer3D dit;
+  private final MagCache magCache;
+  private volatile int lastSkipped;
 
   public FlowMatchingSampler(DiffusionTransformer3D dit) {
+    this(dit, null);
+  }
+
+  /** @param magCache null for exact sampling (every DiT call runs its visual blocks) */
+  public FlowMatchingSampler(DiffusionTransformer3D dit, MagCache magCache) {
     this.dit = dit;
+    this.magCache = magCache;
+  }
+
+  public MagCache magCache() {
+    return magCache;
+  }
+
+  /** DiT calls whose visual blocks MagCache skipped in the last {@link #sample} (0 without MagCache). */
+  public int lastSkipped() {
+    return lastSkipped;
   }
 
   /** Sampling settings: steps, guidance weight, scheduler scale, RoPE scale factor. */
@@ -53,36 +70,46 @@ public final class FlowMatchingSampler {
         parent.arange(0, (int) (shape.get(1) / dit.params().patchSize()[1]), 1, ai.djl.ndarray.types.DataType.INT64),
         parent.arange(0, (int) (shape.get(2) / dit.params().patchSize()[2]), 1, ai.djl.ndarray.types.DataType.INT64)};
     NDArray img = noise;
-    for (int i = 0; i < s.numSteps(); i++) {
-      try (NDManager step = parent.newSubManager()) {
-        NDArray input = img;
-        if (dit.params().visualCond()) {
-          // visual condition latent and its mask are zero for text-to-video
-          Shape sh = img.getShape();
-          input = NDArrays.concat(new NDList(img, step.zeros(sh, img.getDataType()),
-              step.zeros(new Shape(sh.get(0), sh.get(1), sh.get(2), 1), img.getDataType())), 3);
-        } else {
-          input = img.duplicate();
+    MagCache.Run cache = magCache == null ? null : magCache.start(s.numSteps(), s.guided(), parent);
+    try {
+      for (int i = 0; i < s.numSteps(); i++) {
+        try (NDManager step = parent.newSubManager()) {
+          NDArray input = img;
+          if (dit.params().visualCond()) {
+            // visual condition latent and its mask are zero for text-to-video
+            Shape sh = img.getShape();
+            input = NDArrays.concat(new NDList(img, step.zeros(sh, img.getDataType()),
+                step.zeros(new Shape(sh.get(0), sh.get(1), sh.get(2), 1), img.getDataType())), 3);
+          } else {
+            input = img.duplicate();
+          }
+          input.attach(step);
+          NDArray time = step.create(new float[] {ts[i] * 1000f}, new Shape(1));
+          NDArray v = dit.forward(new DiffusionTransformer3D.Inputs(input, cond.textEmbed(), cond.pooledEmbed(), time,
+              vpos, cond.ropePos(), s.scaleFactor()), null, cache == null ? null : cache.nextCall());
+          DitTrace.record(trace, "step." + i + ".velocity_cond", v);
+          if (s.guided()) {
+            NDArray vu = dit.forward(new DiffusionTransformer3D.Inputs(input, uncond.textEmbed(), uncond.pooledEmbed(),
+                time, vpos, uncond.ropePos(), s.scaleFactor()), null, cache == null ? null : cache.nextCall());
+            DitTrace.record(trace, "step." + i + ".velocity_uncond", vu);
+            v = vu.add(v.sub(vu).mul((float) s.guidanceWeight()));
+          }
+          DitTrace.record(trace, "step." + i + ".velocity", v);
+          NDArray next = img.add(v.mul(ts[i + 1] - ts[i]));
+          listener.onStep(i, ts[i], img, v);
+          next.attach(parent);
+          if (img != noise) {
+            img.close();
+          }
+          img = next;
         }
-        input.attach(step);
-        NDArray time = step.create(new float[] {ts[i] * 1000f}, new Shape(1));
-        NDArray v = dit.forward(new DiffusionTransformer3D.Inputs(input, cond.textEmbed(), cond.pooledEmbed(), time,
-            vpos, cond.ropePos(), s.scaleFactor()), null);
-        DitTrace.record(trace, "step." + i + ".velocity_cond", v);
-        if (s.guided()) {
-          NDArray vu = dit.forward(new DiffusionTransformer3D.Inputs(input, uncond.textEmbed(), uncond.pooledEmbed(),
-              time, vpos, uncond.ropePos(), s.scaleFactor()), null);
-          DitTrace.record(trace, "step." + i + ".velocity_uncond", vu);
-          v = vu.add(v.sub(vu).mul((float) s.guidanceWeight()));
-        }
-        DitTrace.record(trace, "step." + i + ".velocity", v);
-        NDArray next = img.add(v.mul(ts[i + 1] - ts[i]));
-        listener.onStep(i, ts[i], img, v);
-        next.attach(parent);
-        if (img != noise) {
-          img.close();
-        }
-        img = next;
+      }
+    } finally {
+      if (cache != null) {
+        lastSkipped = cache.skipped();
+        cache.close();
+      } else {
+        lastSkipped = 0;
       }
     }
     for (NDArray p : vpos) {
