@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import org.k5spark.core.dit.DiffusionTransformer3D;
 import org.k5spark.core.dit.DitTrace;
+import org.k5spark.core.dit.VisualBlockSkip;
 
 /**
  * The reference {@code generation_utils.generate}: Euler integration of the flow-matching velocity from
@@ -23,6 +24,7 @@ public final class FlowMatchingSampler {
 
   private final DiffusionTransformer3D dit;
   private final MagCache magCache;
+  private final boolean batchedCfg;
   private volatile int lastSkipped;
 
   public FlowMatchingSampler(DiffusionTransformer3D dit) {
@@ -31,8 +33,23 @@ public final class FlowMatchingSampler {
 
   /** @param magCache null for exact sampling (every DiT call runs its visual blocks) */
   public FlowMatchingSampler(DiffusionTransformer3D dit, MagCache magCache) {
+    this(dit, magCache, false);
+  }
+
+  /**
+   * @param magCache null for exact sampling (every DiT call runs its visual blocks)
+   * @param batchedCfg run the cond and uncond calls of a guided step as one batch of two
+   *     ({@link DiffusionTransformer3D#forwardPair}); equal to two calls up to float rounding, about twice the
+   *     visual activation memory
+   */
+  public FlowMatchingSampler(DiffusionTransformer3D dit, MagCache magCache, boolean batchedCfg) {
     this.dit = dit;
     this.magCache = magCache;
+    this.batchedCfg = batchedCfg;
+  }
+
+  public boolean batchedCfg() {
+    return batchedCfg;
   }
 
   public MagCache magCache() {
@@ -85,14 +102,29 @@ public final class FlowMatchingSampler {
           }
           input.attach(step);
           NDArray time = step.create(new float[] {ts[i] * 1000f}, new Shape(1));
-          NDArray v = dit.forward(new DiffusionTransformer3D.Inputs(input, cond.textEmbed(), cond.pooledEmbed(), time,
-              vpos, cond.ropePos(), s.scaleFactor()), null, cache == null ? null : cache.nextCall());
-          DitTrace.record(trace, "step." + i + ".velocity_cond", v);
+          var condIn = new DiffusionTransformer3D.Inputs(input, cond.textEmbed(), cond.pooledEmbed(), time, vpos,
+              cond.ropePos(), s.scaleFactor());
+          VisualBlockSkip condSkip = cache == null ? null : cache.nextCall();
+          NDArray v;
           if (s.guided()) {
-            NDArray vu = dit.forward(new DiffusionTransformer3D.Inputs(input, uncond.textEmbed(), uncond.pooledEmbed(),
-                time, vpos, uncond.ropePos(), s.scaleFactor()), null, cache == null ? null : cache.nextCall());
+            var uncondIn = new DiffusionTransformer3D.Inputs(input, uncond.textEmbed(), uncond.pooledEmbed(), time,
+                vpos, uncond.ropePos(), s.scaleFactor());
+            VisualBlockSkip uncondSkip = cache == null ? null : cache.nextCall();
+            NDArray vu;
+            if (batchedCfg) {
+              NDList pair = dit.forwardPair(condIn, uncondIn, condSkip, uncondSkip);
+              v = pair.get(0);
+              vu = pair.get(1);
+            } else {
+              v = dit.forward(condIn, null, condSkip);
+              vu = dit.forward(uncondIn, null, uncondSkip);
+            }
+            DitTrace.record(trace, "step." + i + ".velocity_cond", v);
             DitTrace.record(trace, "step." + i + ".velocity_uncond", vu);
             v = vu.add(v.sub(vu).mul((float) s.guidanceWeight()));
+          } else {
+            v = dit.forward(condIn, null, condSkip);
+            DitTrace.record(trace, "step." + i + ".velocity_cond", v);
           }
           DitTrace.record(trace, "step." + i + ".velocity", v);
           NDArray next = img.add(v.mul(ts[i + 1] - ts[i]));
