@@ -102,6 +102,16 @@ public final class Kandinsky5Pipeline implements TextToVideo {
     return config;
   }
 
+  /** The attention backend the DiT runs ({@code -Dk5.attention}, sdpa by default). */
+  public String attentionBackend() {
+    return dit.backend().name();
+  }
+
+  /** The DiT's compute dtype: FLOAT32 on the CPU, FLOAT16 on a GPU. */
+  public DataType ditDtype() {
+    return dit.dtype();
+  }
+
   @Override
   public ModelIdentity identity() {
     return identity;
