@@ -7,9 +7,9 @@ import org.k5spark.core.dit.DiffusionTransformer3D;
 
 /**
  * Whether the cond and uncond DiT calls of a guided step run as one batch of two. Batching does not reduce the
- * work; it fills a GPU better (one kernel launch per op for both, larger GEMMs) at the cost of a second set of
- * visual activations. On the CPU the two calls already saturate the cores, so it stays off there (measured:
- * benchmark/RESULTS.md, "Speed (issue 10)").
+ * work; it halves the op dispatches and makes the GEMMs larger (measured 1.29x per step on the 2-core CPU at
+ * one OpenMP thread, 1.09x with two: benchmark/RESULTS.md, "Speed (issue 10)"; on a GPU one launch per op
+ * serves both), at the cost of a second set of visual activations — so only when those fit.
  */
 final class DitMemoryPlan {
   /** Share of the free device memory the second sample's activations may take. */
@@ -17,8 +17,8 @@ final class DitMemoryPlan {
 
   private DitMemoryPlan() {}
 
-  static boolean batchCfg(DiffusionTransformer3D dit, Shape latent, long freeBytes, boolean gpu) {
-    if (!gpu || dit.attention().nabla()) {
+  static boolean batchCfg(DiffusionTransformer3D dit, Shape latent, long freeBytes) {
+    if (dit.attention().nabla()) {
       return false; // NABLA attention runs per sample anyway
     }
     return 2 * activationBytes(dit.params(), latent, dit.dtype()) <= freeBytes * CFG_BATCH_SHARE;

@@ -209,7 +209,7 @@ public final class Kandinsky5Pipeline implements TextToVideo {
       NDArray latent = timings.time("denoise", () -> {
         NDArray noise = InitialNoise.gaussian(p.req().seed(), p.latentShape(), run);
         boolean batched = p.settings().guided() && DitMemoryPlan.batchCfg(dit, p.latentShape(),
-            DeviceMemory.freeBytes(device), device.isGpu());
+            DeviceMemory.freeBytes(device));
         FlowMatchingSampler fm = p.req().magCache() || batched
             ? new FlowMatchingSampler(dit, p.req().magCache() ? magCache() : null, batched) : sampler;
         return fm.sample(noise, cond, uncond, p.settings(), (i, t, x, v) -> onStep.accept(i), null);
