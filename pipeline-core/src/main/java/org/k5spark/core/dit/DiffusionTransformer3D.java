@@ -8,6 +8,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import org.k5spark.core.config.AttentionConfig;
 import org.k5spark.core.config.DitParams;
@@ -39,6 +40,7 @@ public final class DiffusionTransformer3D implements AutoCloseable {
   private final List<VisualBlock> visualBlocks = new ArrayList<>();
   private final OutLayer outLayer;
   private final Modulation.NormParams norm;
+  private final AtomicLong visualPasses = new AtomicLong();
 
   /** The inputs of one forward, as the reference's {@code dit(...)} call takes them. */
   public record Inputs(NDArray x, NDArray textEmbed, NDArray pooledTextEmbed, NDArray time, NDArray[] visualRopePos,
@@ -114,6 +116,23 @@ public final class DiffusionTransformer3D implements AutoCloseable {
 
   /** The velocity (T, H, W, out_visual_dim) float32, attached to the manager of {@code in.x()}. */
   public NDArray forward(Inputs in, DitTrace trace) {
+    return forward(in, trace, null);
+  }
+
+  /**
+   * How many times the visual blocks have run on this instance (calls that MagCache skipped do not count);
+   * lets callers and tests count the expensive part of each DiT call.
+   */
+  public long visualPasses() {
+    return visualPasses.get();
+  }
+
+  /**
+   * As {@link #forward(Inputs, DitTrace)}, with {@code skip} (null = always run) deciding whether the visual
+   * blocks run or a cached residual replaces them, as the reference's {@code magcache_forward}: the
+   * embeddings, the text blocks and the output layer always run.
+   */
+  public NDArray forward(Inputs in, DitTrace trace, VisualBlockSkip skip) {
     NDArray x = in.x();
     long c = x.getShape().get(3);
     if (c != params.visualEmbedDim()) {
@@ -163,19 +182,132 @@ public final class DiffusionTransformer3D implements AutoCloseable {
     NDArray tokens = FractalOrder.flatten(visual, fractal);
     Rope.Table tokenRope = new Rope.Table(FractalOrder.flatten(visualRope.cos(), fractal),
         FractalOrder.flatten(visualRope.sin(), fractal));
-    NablaAttention nabla = fractal ? NablaAttention.create(attention, tp, hp, wp, x.getManager(), trace) : null;
-    for (int i = 0; i < visualBlocks.size(); i++) {
-      VisualBlock b = visualBlocks.get(i);
-      NDArray v = tokens;
-      NDArray tx = text;
-      NablaAttention blockNabla = nabla == null ? null : nabla.forBlock(i);
-      tokens = scoped(() -> b.forward(v, tx, timeEmbed, tokenRope, backend, blockNabla, norm), v, tx, timeEmbed);
-      releaseUnlessTraced(v, true, trace);
-      DitTrace.record(trace, "visual_block." + i + ".out", tokens);
+    NDArray reuse = skip == null ? null : skip.residualToReuse();
+    if (reuse != null) {
+      tokens = tokens.add(reuse);
+    } else {
+      NDArray first = tokens;
+      NablaAttention nabla = fractal ? NablaAttention.create(attention, tp, hp, wp, x.getManager(), trace) : null;
+      for (int i = 0; i < visualBlocks.size(); i++) {
+        VisualBlock b = visualBlocks.get(i);
+        NDArray v = tokens;
+        NDArray tx = text;
+        NablaAttention blockNabla = nabla == null ? null : nabla.forBlock(i);
+        tokens = scoped(() -> b.forward(v, tx, timeEmbed, tokenRope, backend, blockNabla, norm), v, tx, timeEmbed);
+        // the block input is kept while a skip policy still needs it for the residual
+        releaseUnlessTraced(v, skip == null || v != first, trace);
+        DitTrace.record(trace, "visual_block." + i + ".out", tokens);
+      }
+      visualPasses.incrementAndGet();
+      if (skip != null) {
+        skip.computed(tokens.sub(first));
+        releaseUnlessTraced(first, first != tokens, trace);
+      }
     }
     NDArray grid = FractalOrder.unflatten(tokens, tp, hp, wp, fractal);
     DitTrace.record(trace, "out_layer.in", grid);
     return outLayer.forward(grid, timeEmbed, norm);
+  }
+
+  /**
+   * Classifier-free guidance in one batch of two: the cond and uncond calls of a step share the visual input
+   * and positions, so their visual streams run through the visual blocks as a (2, L, D) batch, each sample
+   * with its own modulation (time + pooled text) and its own text in cross-attention (texts zero-padded to
+   * the longer one, padded keys masked out, which leaves the softmax exactly as without padding). Embeddings,
+   * text blocks and the output layer run per sample (different text lengths; cheap). Equal to two
+   * {@link #forward} calls up to float rounding. NABLA, and calls whose inputs differ in the visual part, fall
+   * back to two calls; so does a pair where a skip policy reuses a residual.
+   *
+   * @return {velocity of a, velocity of b}, attached to the manager of {@code a.x()}
+   */
+  public NDList forwardPair(Inputs a, Inputs b, VisualBlockSkip skipA, VisualBlockSkip skipB) {
+    NDArray ra = skipA == null ? null : skipA.residualToReuse();
+    NDArray rb = skipB == null ? null : skipB.residualToReuse();
+    if (attention.nabla() || a.x() != b.x() || a.visualRopePos() != b.visualRopePos() || ra != null || rb != null) {
+      return new NDList(forward(a, null, skipA), forward(b, null, skipB));
+    }
+    NDArray x = a.x();
+    long c = x.getShape().get(3);
+    if (c != params.visualEmbedDim()) {
+      throw new IllegalArgumentException("visual input has " + c + " channels, the DiT expects "
+          + params.visualEmbedDim() + " (visual_cond=" + params.visualCond() + ")");
+    }
+    NDManager m = x.getManager();
+    for (Inputs in : new Inputs[] {a, b}) {
+      for (NDArray t : new NDArray[] {in.textEmbed(), in.pooledTextEmbed(), in.time(), in.textRopePos(),
+          in.visualRopePos()[0], in.visualRopePos()[1], in.visualRopePos()[2]}) {
+        if (t.getManager() != m) {
+          t.tempAttach(m);
+        }
+      }
+    }
+    NDArray[] text = new NDArray[2];
+    NDArray[] timeEmbed = new NDArray[2];
+    Inputs[] ins = {a, b};
+    for (int s = 0; s < 2; s++) {
+      Inputs in = ins[s];
+      NDArray t = textEmbeddings.forward(in.textEmbed(), dtype);
+      timeEmbed[s] = timeEmbeddings.forward(in.time()).add(pooledTextEmbeddings.forward(in.pooledTextEmbed(),
+          DataType.FLOAT32));
+      Rope.Table textRope = Rope.text(in.textRopePos(), params.headDim());
+      NDArray te = timeEmbed[s];
+      for (int i = 0; i < textBlocks.size(); i++) {
+        TextBlock blk = textBlocks.get(i);
+        NDArray cur = t;
+        t = scoped(() -> blk.forward(cur, te, textRope, backend, norm), cur, te);
+        releaseUnlessTraced(cur, i > 0, null);
+      }
+      text[s] = t;
+    }
+    NDArray visual = visualEmbeddings.forward(Nn.as(x, dtype));
+    Shape vs = visual.getShape();
+    long tp = vs.get(0);
+    long hp = vs.get(1);
+    long wp = vs.get(2);
+    Rope.Table visualRope = Rope.visual(a.visualRopePos(), params.axesDims(), a.scaleFactor());
+    NDArray flat = FractalOrder.flatten(visual, false);
+    Rope.Table tokenRope = new Rope.Table(FractalOrder.flatten(visualRope.cos(), false),
+        FractalOrder.flatten(visualRope.sin(), false));
+    NDArray tokens = NDArrays.stack(new NDList(flat, flat), 0);
+    long la = text[0].getShape().get(0);
+    long lb = text[1].getShape().get(0);
+    long lmax = Math.max(la, lb);
+    NDArray texts = NDArrays.stack(new NDList(padRows(text[0], lmax), padRows(text[1], lmax)), 0);
+    boolean[] keep = new boolean[(int) (2 * lmax)];
+    for (int j = 0; j < lmax; j++) {
+      keep[j] = j < la;
+      keep[(int) lmax + j] = j < lb;
+    }
+    NDArray textMask = m.create(keep, new Shape(2, 1, 1, lmax));
+    NDArray timePair = NDArrays.stack(new NDList(timeEmbed[0], timeEmbed[1]), 0);
+    for (int i = 0; i < visualBlocks.size(); i++) {
+      VisualBlock blk = visualBlocks.get(i);
+      NDArray v = tokens;
+      tokens = scoped(() -> blk.forward(v, texts, timePair, tokenRope, backend, null, norm, textMask), v, texts,
+          timePair, textMask);
+      releaseUnlessTraced(v, true, null);
+    }
+    visualPasses.addAndGet(2);
+    NDList out = new NDList(2);
+    VisualBlockSkip[] skips = {skipA, skipB};
+    for (int s = 0; s < 2; s++) {
+      NDArray own = tokens.get(s);
+      if (skips[s] != null) {
+        skips[s].computed(own.sub(flat));
+      }
+      NDArray grid = FractalOrder.unflatten(own, tp, hp, wp, false);
+      out.add(outLayer.forward(grid, timeEmbed[s], norm));
+    }
+    return out;
+  }
+
+  /** (L, D) to (rows, D) with zero rows appended. */
+  private static NDArray padRows(NDArray t, long rows) {
+    long l = t.getShape().get(0);
+    if (l == rows) {
+      return t;
+    }
+    return t.concat(t.getManager().zeros(new Shape(rows - l, t.getShape().get(1)), t.getDataType()), 0);
   }
 
   /**

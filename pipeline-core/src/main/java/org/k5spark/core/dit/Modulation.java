@@ -20,10 +20,13 @@ final class Modulation {
     this.chunks = chunks;
   }
 
-  /** time_embed (1, time_dim) float32 to {@code chunks} arrays of (1, model_dim), float32. */
+  /**
+   * time_embed (1, time_dim) float32 to {@code chunks} arrays of (1, model_dim), float32; a batched (B, 1,
+   * time_dim) gives (B, 1, model_dim) chunks that broadcast over each sample's tokens.
+   */
   NDList params(NDArray timeEmbed) {
     NDArray te = Nn.as(timeEmbed, weight.getDataType());
-    return Nn.as(Nn.linear(Nn.silu(te), weight, bias), DataType.FLOAT32).split(chunks, 1);
+    return Nn.as(Nn.linear(Nn.silu(te), weight, bias), DataType.FLOAT32).split(chunks, te.getShape().dimension() - 1);
   }
 
   /** LayerNorm_noaffine(x) * (1 + scale) + shift, in float32, returned in the compute dtype (a GEMM input). */

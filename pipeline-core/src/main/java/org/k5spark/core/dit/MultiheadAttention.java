@@ -2,6 +2,7 @@ package org.k5spark.core.dit;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 import org.k5spark.core.dit.attention.AttentionBackend;
 import org.k5spark.core.dit.nabla.NablaAttention;
 
@@ -39,25 +40,37 @@ final class MultiheadAttention {
   }
 
   /**
-   * @param x query tokens (L, model_dim)
-   * @param cond key/value tokens (Lc, model_dim); x itself for self-attention
+   * @param x query tokens (L, model_dim), or (B, L, model_dim) for a batch
+   * @param cond key/value tokens (Lc, model_dim) / (B, Lc, model_dim); x itself for self-attention
    * @param rope table for self-attention, null for cross-attention
-   * @param nabla NABLA sparse attention for the visual self-attention, else null (dense)
+   * @param nabla NABLA sparse attention for the visual self-attention, else null (dense); unbatched only
+   * @param keyMask null, or for a batch BOOLEAN (B, 1, 1, Lc): which keys each sample may attend (padding)
    */
-  NDArray forward(NDArray x, NDArray cond, Rope.Table rope, AttentionBackend backend, NablaAttention nabla) {
-    long l = x.getShape().get(0);
-    long lc = cond.getShape().get(0);
+  NDArray forward(NDArray x, NDArray cond, Rope.Table rope, AttentionBackend backend, NablaAttention nabla,
+      NDArray keyMask) {
+    Shape xs = x.getShape();
+    Shape cs = cond.getShape();
+    int last = xs.dimension() - 1;
+    Shape heads = new Shape(this.heads, headDim);
     DataType dt = wq.getDataType();
-    NDArray q = Nn.linear(Nn.as(x, dt), wq, bq).reshape(l, heads, headDim);
-    NDArray k = Nn.linear(Nn.as(cond, dt), wk, bk).reshape(lc, heads, headDim);
-    NDArray v = Nn.linear(Nn.as(cond, dt), wv, bv).reshape(lc, heads, headDim);
+    NDArray q = Nn.linear(Nn.as(x, dt), wq, bq).reshape(xs.slice(0, last).addAll(heads));
+    NDArray k = Nn.linear(Nn.as(cond, dt), wk, bk).reshape(cs.slice(0, last).addAll(heads));
+    NDArray v = Nn.linear(Nn.as(cond, dt), wv, bv).reshape(cs.slice(0, last).addAll(heads));
     q = Nn.rmsNorm(q, qNorm);
     k = Nn.rmsNorm(k, kNorm);
     if (rope != null) {
       q = Rope.apply(q, rope);
       k = Rope.apply(k, rope);
     }
-    NDArray o = nabla == null ? backend.attend(q, k, v, null) : nabla.attend(q, k, v, backend);
+    NDArray o;
+    if (last == 2) {
+      if (nabla != null) {
+        throw new IllegalArgumentException("NABLA attention runs one sample at a time");
+      }
+      o = backend.attendBatched(q, k, v, keyMask);
+    } else {
+      o = nabla == null ? backend.attend(q, k, v, null) : nabla.attend(q, k, v, backend);
+    }
     return Nn.linear(o, wo, bo);
   }
 }

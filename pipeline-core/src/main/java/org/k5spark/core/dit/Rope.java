@@ -61,16 +61,20 @@ public final class Rope {
     return new Table(args.cos(), args.sin());
   }
 
-  /** Rotates x (tokens, heads, D) with a (tokens, 1, D/2) table; computed in float32 as the reference. */
+  /**
+   * Rotates x (tokens, heads, D) — or (batch, tokens, heads, D) — with a (tokens, 1, D/2) table; computed in
+   * float32 as the reference.
+   */
   public static NDArray apply(NDArray x, Table rope) {
     DataType dt = x.getDataType();
     Shape s = x.getShape();
-    NDArray xf = Nn.as(x, DataType.FLOAT32).reshape(s.get(0), s.get(1), s.get(2) / 2, 2);
-    NDList pair = xf.split(2, 3);
-    NDArray x0 = pair.get(0).squeeze(3);
-    NDArray x1 = pair.get(1).squeeze(3);
+    int last = s.dimension() - 1;
+    NDArray xf = Nn.as(x, DataType.FLOAT32).reshape(s.slice(0, last).addAll(new Shape(s.get(last) / 2, 2)));
+    NDList pair = xf.split(2, last + 1);
+    NDArray x0 = pair.get(0).squeeze(last + 1);
+    NDArray x1 = pair.get(1).squeeze(last + 1);
     NDArray y0 = x0.mul(rope.cos()).sub(x1.mul(rope.sin()));
     NDArray y1 = x0.mul(rope.sin()).add(x1.mul(rope.cos()));
-    return Nn.as(NDArrays.stack(new NDList(y0, y1), 3).reshape(s), dt);
+    return Nn.as(NDArrays.stack(new NDList(y0, y1), last + 1).reshape(s), dt);
   }
 }

@@ -20,7 +20,7 @@ final class TextBlock {
       Modulation.NormParams norm) {
     NDList m = modulation.params(timeEmbed);
     NDArray h = Modulation.scaleShiftNorm(x, m.get(1), m.get(0), norm);
-    x = Modulation.gateSum(x, selfAttention.forward(h, h, rope, backend, null), m.get(2));
+    x = Modulation.gateSum(x, selfAttention.forward(h, h, rope, backend, null, null), m.get(2));
     h = Modulation.scaleShiftNorm(x, m.get(4), m.get(3), norm);
     return Modulation.gateSum(x, feedForward.forward(h), m.get(5));
   }

@@ -24,11 +24,20 @@ final class VisualBlock {
 
   NDArray forward(NDArray x, NDArray text, NDArray timeEmbed, Rope.Table rope, AttentionBackend backend,
       NablaAttention nabla, Modulation.NormParams norm) {
+    return forward(x, text, timeEmbed, rope, backend, nabla, norm, null);
+  }
+
+  /**
+   * Batched form: x (B, L, D), text (B, Lc, D) padded to the longest text, timeEmbed (B, 1, time_dim),
+   * textMask BOOLEAN (B, 1, 1, Lc) marking each sample's real text tokens.
+   */
+  NDArray forward(NDArray x, NDArray text, NDArray timeEmbed, Rope.Table rope, AttentionBackend backend,
+      NablaAttention nabla, Modulation.NormParams norm, NDArray textMask) {
     NDList m = modulation.params(timeEmbed);
     NDArray h = Modulation.scaleShiftNorm(x, m.get(1), m.get(0), norm);
-    x = Modulation.gateSum(x, selfAttention.forward(h, h, rope, backend, nabla), m.get(2));
+    x = Modulation.gateSum(x, selfAttention.forward(h, h, rope, backend, nabla, null), m.get(2));
     h = Modulation.scaleShiftNorm(x, m.get(4), m.get(3), norm);
-    x = Modulation.gateSum(x, crossAttention.forward(h, text, null, backend, null), m.get(5));
+    x = Modulation.gateSum(x, crossAttention.forward(h, text, null, backend, null, textMask), m.get(5));
     h = Modulation.scaleShiftNorm(x, m.get(7), m.get(6), norm);
     return Modulation.gateSum(x, feedForward.forward(h), m.get(8));
   }

@@ -8,19 +8,23 @@ import ai.djl.ndarray.types.Shape;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BiConsumer;
 import java.util.function.IntConsumer;
 import org.k5spark.core.config.ModelConfig;
 import org.k5spark.core.dit.DiffusionTransformer3D;
 import org.k5spark.core.dit.attention.AttentionBackend;
+import org.k5spark.core.engine.DeviceMemory;
 import org.k5spark.core.engine.TorchRuntime;
 import org.k5spark.core.sampler.Conditioning;
 import org.k5spark.core.sampler.FlowMatchingSampler;
 import org.k5spark.core.sampler.InitialNoise;
 import org.k5spark.core.sampler.LatentGeometry;
+import org.k5spark.core.sampler.MagCache;
 import org.k5spark.core.text.QwenPromptTokenizer;
 import org.k5spark.core.text.TextEmbeddings;
 import org.k5spark.core.text.TextEncoders;
 import org.k5spark.core.vae.HunyuanVae;
+import org.k5spark.core.vae.VaeTiling;
 import org.k5spark.core.video.VideoFrames;
 import org.k5spark.core.weights.TensorSource;
 
@@ -98,14 +102,26 @@ public final class Kandinsky5Pipeline implements TextToVideo {
     return config;
   }
 
+  /** The attention backend the DiT runs ({@code -Dk5.attention}, sdpa by default). */
+  public String attentionBackend() {
+    return dit.backend().name();
+  }
+
+  /** The DiT's compute dtype: FLOAT32 on the CPU, FLOAT16 on a GPU. */
+  public DataType ditDtype() {
+    return dit.dtype();
+  }
+
   @Override
   public ModelIdentity identity() {
     return identity;
   }
 
-  @Override
-  public GeneratedVideo generate(VideoRequest req, IntConsumer onStep) {
-    StageTimings timings = new StageTimings();
+  /** A request with every default resolved against the config. */
+  private record Plan(VideoRequest req, int height, int width, int steps, double guidance, Shape latentShape,
+      QwenPromptTokenizer.Content content, FlowMatchingSampler.Settings settings, String negative) {}
+
+  private Plan plan(VideoRequest req) {
     ModelConfig.Resolution dflt = defaultResolution(config);
     int height = req.height() != null ? req.height() : dflt.height();
     int width = req.width() != null ? req.width() : dflt.width();
@@ -117,28 +133,100 @@ public final class Kandinsky5Pipeline implements TextToVideo {
     var settings = new FlowMatchingSampler.Settings(steps, guidance, config.metrics().schedulerScale(),
         config.metrics().scaleFactor());
     String negative = req.negativePrompt() != null ? req.negativePrompt() : FlowMatchingSampler.DEFAULT_NEGATIVE_PROMPT;
+    return new Plan(req, height, width, steps, guidance, latentShape, content, settings, negative);
+  }
 
-    List<String> prompts = new ArrayList<>(List.of(req.prompt()));
-    if (settings.guided()) {
-      prompts.add(negative);
+  @Override
+  public GeneratedVideo generate(VideoRequest req, IntConsumer onStep) {
+    return generateAll(List.of(req), (r, i) -> onStep.accept(i)).get(0);
+  }
+
+  /**
+   * The per-executor memory plan for a batch of requests: all prompts (and negative prompts) go through the
+   * text encoders first, in one encoder batch per content type; on a GPU the encoders then move to host
+   * memory once, so the DiT and the VAE run with the accelerator to themselves; then each video is denoised
+   * and decoded in turn. The same loaded weights serve every call (the executor keeps this object).
+   *
+   * @param onStep (request index, step index) after each denoising step
+   */
+  @Override
+  public List<GeneratedVideo> generateAll(List<VideoRequest> reqs, BiConsumer<Integer, Integer> onStep) {
+    List<Plan> plans = new ArrayList<>();
+    for (VideoRequest r : reqs) {
+      plans.add(plan(r));
     }
-    List<TextEmbeddings> emb = timings.time("text_encode", () -> {
-      List<TextEmbeddings> e = text.encode(prompts, content);
-      if (device.isGpu()) {
-        text.toCpu(); // the encoders must not sit beside the DiT on the accelerator
+    StageTimings encodeTimings = new StageTimings();
+    TextEmbeddings[][] emb = encodeTimings.time("text_encode", () -> encodeAll(plans));
+    double encodeMs = encodeTimings.get("text_encode") / Math.max(1, plans.size());
+    List<GeneratedVideo> out = new ArrayList<>();
+    for (int k = 0; k < plans.size(); k++) {
+      Plan p = plans.get(k);
+      StageTimings timings = new StageTimings();
+      timings.add("text_encode", encodeMs); // the batch's encode time, shared out per video
+      int idx = k;
+      out.add(render(p, emb[k][0], emb[k][1], timings, i -> onStep.accept(idx, i)));
+    }
+    return out;
+  }
+
+  /** Encodes every plan's prompt (and negative prompt when guided), grouped by content type. */
+  private TextEmbeddings[][] encodeAll(List<Plan> plans) {
+    TextEmbeddings[][] emb = new TextEmbeddings[plans.size()][2];
+    for (QwenPromptTokenizer.Content content : QwenPromptTokenizer.Content.values()) {
+      List<String> prompts = new ArrayList<>();
+      List<int[]> slots = new ArrayList<>();
+      for (int k = 0; k < plans.size(); k++) {
+        Plan p = plans.get(k);
+        if (p.content() != content) {
+          continue;
+        }
+        prompts.add(p.req().prompt());
+        slots.add(new int[] {k, 0});
+        if (p.settings().guided()) {
+          prompts.add(p.negative());
+          slots.add(new int[] {k, 1});
+        }
       }
-      return e;
-    });
-    try (NDManager run = weights.newSubManager()) {
-      Conditioning cond = conditioning(emb.get(0), run);
-      Conditioning uncond = settings.guided() ? conditioning(emb.get(1), run) : null;
-      NDArray latent = timings.time("denoise", () -> {
-        NDArray noise = InitialNoise.gaussian(req.seed(), latentShape, run);
-        return sampler.sample(noise, cond, uncond, settings, (i, t, x, v) -> onStep.accept(i), null);
-      });
-      VideoFrames frames = timings.time("decode", () -> vae.decodeToFrames(latent, VaeMemoryPlan.tiling(req, latentShape)));
-      return new GeneratedVideo(frames, timings, steps, guidance, width, height, emb.get(0).truncated());
+      if (prompts.isEmpty()) {
+        continue;
+      }
+      List<TextEmbeddings> e = text.encode(prompts, content);
+      for (int i = 0; i < e.size(); i++) {
+        emb[slots.get(i)[0]][slots.get(i)[1]] = e.get(i);
+      }
     }
+    if (device.isGpu()) {
+      text.toCpu(); // the encoders must not sit beside the DiT on the accelerator
+    }
+    return emb;
+  }
+
+  private GeneratedVideo render(Plan p, TextEmbeddings condEmb, TextEmbeddings negEmb, StageTimings timings,
+      IntConsumer onStep) {
+    try (NDManager run = weights.newSubManager()) {
+      Conditioning cond = conditioning(condEmb, run);
+      Conditioning uncond = p.settings().guided() ? conditioning(negEmb, run) : null;
+      NDArray latent = timings.time("denoise", () -> {
+        NDArray noise = InitialNoise.gaussian(p.req().seed(), p.latentShape(), run);
+        boolean batched = p.settings().guided() && DitMemoryPlan.batchCfg(dit, p.latentShape(),
+            DeviceMemory.freeBytes(device));
+        FlowMatchingSampler fm = p.req().magCache() || batched
+            ? new FlowMatchingSampler(dit, p.req().magCache() ? magCache() : null, batched) : sampler;
+        return fm.sample(noise, cond, uncond, p.settings(), (i, t, x, v) -> onStep.accept(i), null);
+      });
+      VaeTiling tiling = p.req().vaeTiling() ? VaeMemoryPlan.tiling(p.req(), p.latentShape())
+          : VaeMemoryPlan.forMemory(vae.config(), p.latentShape(), DeviceMemory.freeBytes(device));
+      VideoFrames frames = timings.time("decode", () -> vae.decodeToFrames(latent, tiling));
+      return new GeneratedVideo(frames, timings, p.steps(), p.guidance(), p.width(), p.height(), condEmb.truncated());
+    }
+  }
+
+  private MagCache magCache() {
+    if (config.magRatios().length == 0) {
+      throw new IllegalArgumentException("MagCache was requested but " + config.source()
+          + " has no magcache.mag_ratios for variant " + config.variant());
+    }
+    return MagCache.reference(config.magRatios());
   }
 
   private Conditioning conditioning(TextEmbeddings e, NDManager m) {

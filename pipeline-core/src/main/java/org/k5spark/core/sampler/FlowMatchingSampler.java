@@ -8,6 +8,7 @@ import ai.djl.ndarray.types.Shape;
 import org.k5spark.core.config.ModelConfig;
 import org.k5spark.core.dit.DiffusionTransformer3D;
 import org.k5spark.core.dit.DitTrace;
+import org.k5spark.core.dit.VisualBlockSkip;
 
 /**
  * The reference {@code generation_utils.generate}: Euler integration of the flow-matching velocity from
@@ -23,9 +24,42 @@ public final class FlowMatchingSampler {
       + " worst quality, low quality, ugly, deformed, walking backwards";
 
   private final DiffusionTransformer3D dit;
+  private final MagCache magCache;
+  private final boolean batchedCfg;
+  private volatile int lastSkipped;
 
   public FlowMatchingSampler(DiffusionTransformer3D dit) {
+    this(dit, null);
+  }
+
+  /** @param magCache null for exact sampling (every DiT call runs its visual blocks) */
+  public FlowMatchingSampler(DiffusionTransformer3D dit, MagCache magCache) {
+    this(dit, magCache, false);
+  }
+
+  /**
+   * @param magCache null for exact sampling (every DiT call runs its visual blocks)
+   * @param batchedCfg run the cond and uncond calls of a guided step as one batch of two
+   *     ({@link DiffusionTransformer3D#forwardPair}); equal to two calls up to float rounding, about twice the
+   *     visual activation memory
+   */
+  public FlowMatchingSampler(DiffusionTransformer3D dit, MagCache magCache, boolean batchedCfg) {
     this.dit = dit;
+    this.magCache = magCache;
+    this.batchedCfg = batchedCfg;
+  }
+
+  public boolean batchedCfg() {
+    return batchedCfg;
+  }
+
+  public MagCache magCache() {
+    return magCache;
+  }
+
+  /** DiT calls whose visual blocks MagCache skipped in the last {@link #sample} (0 without MagCache). */
+  public int lastSkipped() {
+    return lastSkipped;
   }
 
   /** Sampling settings: steps, guidance weight, scheduler scale, RoPE scale factor. */
@@ -76,36 +110,61 @@ public final class FlowMatchingSampler {
         parent.arange(0, (int) (shape.get(1) / dit.params().patchSize()[1]), 1, ai.djl.ndarray.types.DataType.INT64),
         parent.arange(0, (int) (shape.get(2) / dit.params().patchSize()[2]), 1, ai.djl.ndarray.types.DataType.INT64)};
     NDArray img = noise;
-    for (int i = 0; i < s.numSteps(); i++) {
-      try (NDManager step = parent.newSubManager()) {
-        NDArray input = img;
-        if (dit.params().visualCond()) {
-          // visual condition latent and its mask are zero for text-to-video
-          Shape sh = img.getShape();
-          input = NDArrays.concat(new NDList(img, step.zeros(sh, img.getDataType()),
-              step.zeros(new Shape(sh.get(0), sh.get(1), sh.get(2), 1), img.getDataType())), 3);
-        } else {
-          input = img.duplicate();
+    MagCache.Run cache = magCache == null ? null : magCache.start(s.numSteps(), s.guided(), parent);
+    try {
+      for (int i = 0; i < s.numSteps(); i++) {
+        try (NDManager step = parent.newSubManager()) {
+          NDArray input = img;
+          if (dit.params().visualCond()) {
+            // visual condition latent and its mask are zero for text-to-video
+            Shape sh = img.getShape();
+            input = NDArrays.concat(new NDList(img, step.zeros(sh, img.getDataType()),
+                step.zeros(new Shape(sh.get(0), sh.get(1), sh.get(2), 1), img.getDataType())), 3);
+          } else {
+            input = img.duplicate();
+          }
+          input.attach(step);
+          NDArray time = step.create(new float[] {ts[i] * 1000f}, new Shape(1));
+          var condIn = new DiffusionTransformer3D.Inputs(input, cond.textEmbed(), cond.pooledEmbed(), time, vpos,
+              cond.ropePos(), s.scaleFactor());
+          VisualBlockSkip condSkip = cache == null ? null : cache.nextCall();
+          NDArray v;
+          if (s.guided()) {
+            var uncondIn = new DiffusionTransformer3D.Inputs(input, uncond.textEmbed(), uncond.pooledEmbed(), time,
+                vpos, uncond.ropePos(), s.scaleFactor());
+            VisualBlockSkip uncondSkip = cache == null ? null : cache.nextCall();
+            NDArray vu;
+            if (batchedCfg) {
+              NDList pair = dit.forwardPair(condIn, uncondIn, condSkip, uncondSkip);
+              v = pair.get(0);
+              vu = pair.get(1);
+            } else {
+              v = dit.forward(condIn, null, condSkip);
+              vu = dit.forward(uncondIn, null, uncondSkip);
+            }
+            DitTrace.record(trace, "step." + i + ".velocity_cond", v);
+            DitTrace.record(trace, "step." + i + ".velocity_uncond", vu);
+            v = vu.add(v.sub(vu).mul((float) s.guidanceWeight()));
+          } else {
+            v = dit.forward(condIn, null, condSkip);
+            DitTrace.record(trace, "step." + i + ".velocity_cond", v);
+          }
+          DitTrace.record(trace, "step." + i + ".velocity", v);
+          NDArray next = img.add(v.mul(ts[i + 1] - ts[i]));
+          listener.onStep(i, ts[i], img, v);
+          next.attach(parent);
+          if (img != noise) {
+            img.close();
+          }
+          img = next;
         }
-        input.attach(step);
-        NDArray time = step.create(new float[] {ts[i] * 1000f}, new Shape(1));
-        NDArray v = dit.forward(new DiffusionTransformer3D.Inputs(input, cond.textEmbed(), cond.pooledEmbed(), time,
-            vpos, cond.ropePos(), s.scaleFactor()), null);
-        DitTrace.record(trace, "step." + i + ".velocity_cond", v);
-        if (s.guided()) {
-          NDArray vu = dit.forward(new DiffusionTransformer3D.Inputs(input, uncond.textEmbed(), uncond.pooledEmbed(),
-              time, vpos, uncond.ropePos(), s.scaleFactor()), null);
-          DitTrace.record(trace, "step." + i + ".velocity_uncond", vu);
-          v = vu.add(v.sub(vu).mul((float) s.guidanceWeight()));
-        }
-        DitTrace.record(trace, "step." + i + ".velocity", v);
-        NDArray next = img.add(v.mul(ts[i + 1] - ts[i]));
-        listener.onStep(i, ts[i], img, v);
-        next.attach(parent);
-        if (img != noise) {
-          img.close();
-        }
-        img = next;
+      }
+    } finally {
+      if (cache != null) {
+        lastSkipped = cache.skipped();
+        cache.close();
+      } else {
+        lastSkipped = 0;
       }
     }
     for (NDArray p : vpos) {

@@ -1,6 +1,8 @@
 package org.k5spark.core.dit.attention;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import java.util.Locale;
 
 /**
@@ -19,6 +21,20 @@ public interface AttentionBackend {
    * @return (Lq, heads * D), heads concatenated
    */
   NDArray attend(NDArray q, NDArray k, NDArray v, NDArray mask);
+
+  /**
+   * A batch of independent attentions: q (B, Lq, heads, D), k/v (B, Lk, heads, D), mask null or BOOLEAN
+   * (B, 1, 1, Lk) / broadcastable to (B, heads, Lq, Lk); returns (B, Lq, heads * D). This default runs
+   * {@link #attend} per sample.
+   */
+  default NDArray attendBatched(NDArray q, NDArray k, NDArray v, NDArray mask) {
+    long b = q.getShape().get(0);
+    NDList outs = new NDList((int) b);
+    for (long i = 0; i < b; i++) {
+      outs.add(attend(q.get(i), k.get(i), v.get(i), mask == null ? null : mask.get(i)));
+    }
+    return NDArrays.stack(outs, 0);
+  }
 
   String name();
 

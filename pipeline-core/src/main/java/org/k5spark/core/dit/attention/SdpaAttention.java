@@ -40,4 +40,29 @@ public final class SdpaAttention implements AttentionBackend {
     NDArray o = TensorBridge.adopt(out, q.getManager());
     return o.squeeze(0).transpose(1, 0, 2).reshape(lq, heads * d);
   }
+
+  /** One fused call for the whole batch: (B, L, H, D) -> (B, H, L, D) views, mask broadcast over heads and queries. */
+  @Override
+  public NDArray attendBatched(NDArray q, NDArray k, NDArray v, NDArray mask) {
+    long b = q.getShape().get(0);
+    long lq = q.getShape().get(1);
+    long heads = q.getShape().get(2);
+    long d = q.getShape().get(3);
+    NDArray q4 = q.transpose(0, 2, 1, 3);
+    NDArray k4 = k.transpose(0, 2, 1, 3);
+    NDArray v4 = v.transpose(0, 2, 1, 3);
+    Tensor out;
+    try (Tensor tq = TensorBridge.view(q4); Tensor tk = TensorBridge.view(k4); Tensor tv = TensorBridge.view(v4)) {
+      if (mask == null) {
+        out = torch.scaled_dot_product_attention(tq, tk, tv);
+      } else {
+        try (Tensor tm = TensorBridge.view(mask); TensorOptional om = new TensorOptional(tm);
+            DoubleOptional scale = new DoubleOptional()) {
+          out = torch.scaled_dot_product_attention(tq, tk, tv, om, 0.0, false, scale, false);
+        }
+      }
+    }
+    NDArray o = TensorBridge.adopt(out, q.getManager());
+    return o.transpose(0, 2, 1, 3).reshape(b, lq, heads * d);
+  }
 }

@@ -1,0 +1,78 @@
+package org.k5spark.core.pipeline;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.Device;
+import ai.djl.ndarray.types.DataType;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.k5spark.core.config.ModelConfig;
+import org.k5spark.core.tiny.TinyCheckpoint;
+
+/** A batch of requests on one loaded pipeline (the executor's use): prompts encoded first, then each video. */
+class PipelineBatchTest {
+  @TempDir static Path root;
+  static Kandinsky5Pipeline pipeline;
+
+  @BeforeAll
+  static void load() {
+    String old = System.getProperty("k5.attention");
+    System.clearProperty("k5.attention");
+    try {
+      ModelConfig cfg = TinyCheckpoint.writeAll(root);
+      pipeline = Kandinsky5Pipeline.load(cfg, root, Device.cpu());
+    } finally {
+      if (old != null) {
+        System.setProperty("k5.attention", old);
+      }
+    }
+  }
+
+  @AfterAll
+  static void close() {
+    pipeline.close();
+  }
+
+  @Test
+  void batchEqualsOneByOneAndDefaultsAreExactSdpaFp32() {
+    assertEquals("sdpa", pipeline.attentionBackend(), "SDPA is the default attention backend");
+    assertEquals(DataType.FLOAT32, pipeline.ditDtype());
+    VideoRequest a = VideoRequest.of("a red fox runs through snow", 7);
+    VideoRequest b = new VideoRequest("waves at dusk", "blurry", 9, 96, 64, 0.0, 3, 4.0, false);
+    List<int[]> steps = new ArrayList<>();
+    List<GeneratedVideo> both = pipeline.generateAll(List.of(a, b), (r, i) -> steps.add(new int[] {r, i}));
+    assertEquals(4 + 3, steps.size());
+    assertEquals(1, steps.get(steps.size() - 1)[0]);
+    GeneratedVideo ga = pipeline.generate(a, i -> {});
+    GeneratedVideo gb = pipeline.generate(b, i -> {});
+    assertEquals(1, both.get(1).frames().frames(), "0 s is an image");
+    assertEquals(96, both.get(1).frames().width());
+    // the batch pads prompts to the longest in the encoder batch: equal up to float rounding in 8-bit frames
+    assertTrue(maxDiff(both.get(0).frames().rgb(), ga.frames().rgb()) <= 1, "first video");
+    assertTrue(maxDiff(both.get(1).frames().rgb(), gb.frames().rgb()) <= 1, "second video");
+    assertTrue(both.get(0).timings().get("text_encode") > 0 && both.get(1).timings().get("denoise") > 0);
+  }
+
+  @Test
+  void magCacheNeedsTheVariantsRatios() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> pipeline.generate(VideoRequest.of("x", 1).withMagCache(true), i -> {}));
+    assertTrue(e.getMessage().contains("mag_ratios") && e.getMessage().contains("tiny"), e.getMessage());
+  }
+
+  private static int maxDiff(byte[] x, byte[] y) {
+    assertEquals(x.length, y.length);
+    int m = 0;
+    for (int i = 0; i < x.length; i++) {
+      m = Math.max(m, Math.abs((x[i] & 0xff) - (y[i] & 0xff)));
+    }
+    return m;
+  }
+}
