@@ -25,6 +25,7 @@ import org.k5spark.core.text.TextEmbeddings;
 import org.k5spark.core.text.TextEncoders;
 import org.k5spark.core.vae.HunyuanVae;
 import org.k5spark.core.vae.VaeTiling;
+import org.k5spark.core.video.Mp4Writer;
 import org.k5spark.core.video.VideoFrames;
 import org.k5spark.core.weights.TensorSource;
 
@@ -167,6 +168,27 @@ public final class Kandinsky5Pipeline implements TextToVideo {
       out.add(render(p, emb[k][0], emb[k][1], timings, i -> onStep.accept(idx, i)));
     }
     return out;
+  }
+
+  /**
+   * From given text embeddings to frames: the reference's {@code generate_sample} after its text encoding
+   * (sampler → VAE). {@code negative} is needed only when the request's guidance is on.
+   */
+  public GeneratedVideo generateFromEmbeddings(TextEmbeddings prompt, TextEmbeddings negative, VideoRequest req,
+      IntConsumer onStep) {
+    Plan p = plan(req);
+    if (p.settings().guided() && negative == null) {
+      throw new IllegalArgumentException("guidance weight " + p.guidance() + " needs negative-prompt embeddings");
+    }
+    return render(p, prompt, negative, new StageTimings(), onStep);
+  }
+
+  /** Writes a generated video as H.264 MP4 (atomic rename) and adds the {@code encode} stage to its timings. */
+  public static void writeMp4(GeneratedVideo video, Path mp4) {
+    video.timings().time("encode", () -> {
+      new Mp4Writer().write(video.frames(), mp4);
+      return mp4;
+    });
   }
 
   /** Encodes every plan's prompt (and negative prompt when guided), grouped by content type. */

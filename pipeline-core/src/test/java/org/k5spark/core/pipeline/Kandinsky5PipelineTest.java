@@ -63,6 +63,34 @@ class Kandinsky5PipelineTest {
   }
 
   @Test
+  void givenEmbeddingsToMp4WithStageTimings() throws Exception {
+    String prompt = "a lighthouse in a storm";
+    ModelConfig cfg = pipeline.config();
+    var te = cfg.textEmbedder();
+    java.util.List<org.k5spark.core.text.TextEmbeddings> emb;
+    try (var enc = org.k5spark.core.text.TextEncoders.open(org.k5spark.core.text.TextEncoders.Settings.of(
+        ModelConfig.resolveWeight(te.qwen().checkpointPath(), root),
+        ModelConfig.resolveWeight(te.clip().checkpointPath(), root), Device.cpu()))) {
+      emb = enc.encode(List.of(prompt, org.k5spark.core.sampler.FlowMatchingSampler.DEFAULT_NEGATIVE_PROMPT),
+          org.k5spark.core.text.QwenPromptTokenizer.Content.VIDEO);
+    }
+    VideoRequest req = VideoRequest.of(prompt, 11);
+    GeneratedVideo v = pipeline.generateFromEmbeddings(emb.get(0), emb.get(1), req, i -> {});
+    // the same as prompt -> video in one call
+    assertArrayEquals(pipeline.generate(req, i -> {}).frames().rgb(), v.frames().rgb());
+    Path mp4 = root.resolve("out/clip.mp4");
+    Kandinsky5Pipeline.writeMp4(v, mp4);
+    for (String stage : List.of("denoise", "decode", "encode")) {
+      assertTrue(v.timings().get(stage) > 0, stage + " in " + v.timings());
+    }
+    var back = new org.k5spark.core.video.Mp4Reader().read(mp4);
+    assertEquals(25, back.frames().frames());
+    assertEquals("h264", back.metadata().codec());
+    assertEquals(24.0, back.metadata().fps(), 1e-6);
+    assertThrows(IllegalArgumentException.class, () -> pipeline.generateFromEmbeddings(emb.get(0), null, req, i -> {}));
+  }
+
+  @Test
   void rejectsSizesTheVariantDoesNotSupport() {
     var req = new VideoRequest("x", null, 1, 100, 64, null, null, null, false);
     var e = assertThrows(RuntimeException.class, () -> pipeline.generate(req, i -> {}));
