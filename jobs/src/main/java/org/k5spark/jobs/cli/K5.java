@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
         ReportCommand.class,
         SbsCommand.class,
         MetricsCommand.class,
+        org.k5spark.jobs.generate.GenerateCommand.class,
     })
 public final class K5 implements Runnable {
   @Override

@@ -1,0 +1,244 @@
+package org.k5spark.jobs.generate;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code k5 generate}: the GenerateVideos job from the command line. Locally it starts Spark on
+ * {@code local[*]}; under spark-submit ({@link GenerateVideosMain}) it uses the session spark-submit
+ * configured. Defaults: built in, then configs/jobs/generate.yaml (or --job-config), then the command line.
+ */
+@Command(name = "generate", mixinStandardHelpOptions = true, sortOptions = false,
+    description = {"Generate one video per prompt of the given CSVs with Spark (local[*] unless --master).",
+        "Writes under <out>/<run-id>/: videos/<prompt_id>.mp4, parts/<prompt_id>.json,",
+        "manifest.csv, manifest.parquet and run.json.",
+        "Re-running the same command skips prompts already committed.",
+        "Exit codes: 0 ok, 3 failed fraction over --max-failed-fraction, 1 error, 2 usage."},
+    footer = {"", "Defaults come from configs/jobs/generate.yaml (keys = long option names) when present."})
+public class GenerateCommand implements Callable<Integer> {
+  public static final int EXIT_TOO_MANY_FAILED = 3;
+  static final String DEFAULTS_RESOURCE = "k5/jobs/generate.yaml";
+
+  @Spec CommandSpec spec;
+
+  @Option(names = "--prompts", required = true, split = ",", paramLabel = "CSV",
+      description = "Prompt CSV(s), any Hadoop FS path (file, hdfs, s3a); comma-separated or repeated.")
+  List<String> prompts;
+
+  @Option(names = "--out", required = true, description = "Output root (any Hadoop FS path).")
+  String out;
+
+  @Option(names = "--run-id", required = true, description = "Run name: the directory under --out; reuse it to resume.")
+  String runId;
+
+  @Option(names = "--model", required = true, description = "Model config YAML (any Hadoop FS path; copied to executors' local disk).")
+  String model;
+
+  @Option(names = "--weights-root", description = "Directory of the checkpoints (any Hadoop FS path; cached per executor).")
+  String weightsRoot;
+
+  @Option(names = "--factory", description = "TextToVideoFactory class built on each executor. Default: ${DEFAULT-VALUE}")
+  String factory = GenerateConfig.DEFAULT_FACTORY;
+
+  @Option(names = "--encoder", description = "VideoEncoder class (frames to MP4). Default: ${DEFAULT-VALUE}")
+  String encoder = GenerateConfig.DEFAULT_ENCODER;
+
+  @Option(names = "--prompt-column", description = "CSV column holding the prompt. Default: ${DEFAULT-VALUE}")
+  String promptColumn = "prompt";
+
+  @Option(names = "--expanded-column", description = "Column with the expanded prompt. Default: ${DEFAULT-VALUE}")
+  String expandedColumn = "expanded_prompt";
+
+  @Option(names = "--use-expanded", arity = "0..1", description = "Generate from the expanded prompt where a row has one.")
+  boolean useExpanded;
+
+  @Option(names = "--concept-column", description = "Column with comma-separated concept labels. Default: ${DEFAULT-VALUE}")
+  String conceptColumn = "concept";
+
+  @Option(names = "--motion-column", description = "Column with the motion level. Default: ${DEFAULT-VALUE}")
+  String motionColumn = "motion_level";
+
+  @Option(names = "--max-prompt-chars", description = "Rows with longer prompts are rejected. Default: ${DEFAULT-VALUE}")
+  int maxPromptChars = 8000;
+
+  @Option(names = "--base-seed", description = "Per-prompt seed = hash(base seed, prompt_id). Default: ${DEFAULT-VALUE}")
+  long baseSeed = 42;
+
+  @Option(names = "--concept", description = "Only rows whose concept labels include this one.")
+  String concept;
+
+  @Option(names = "--motion-level", description = "Only rows with this motion level (low|medium|high).")
+  String motionLevel;
+
+  @Option(names = "--sample", description = "Deterministic stratified sample of N prompts (see --by).")
+  int sample;
+
+  @Option(names = "--by", description = "Sample strata: concept (first label) or motion_level. Default: ${DEFAULT-VALUE}")
+  String by = "concept";
+
+  @Option(names = "--limit", description = "Only the first N prompts (after filters and sampling).")
+  int limit;
+
+  @Option(names = "--width", description = "Video width (default: the model config's).")
+  Integer width;
+
+  @Option(names = "--height", description = "Video height (default: the model config's).")
+  Integer height;
+
+  @Option(names = "--seconds", description = "Video duration in seconds (default: the model config's).")
+  Double seconds;
+
+  @Option(names = "--steps", description = "Denoising steps (default: the model config's).")
+  Integer steps;
+
+  @Option(names = "--guidance", description = "Classifier-free guidance weight (default: the model config's).")
+  Double guidance;
+
+  @Option(names = "--negative-prompt", description = "Negative prompt (default: the reference's).")
+  String negativePrompt;
+
+  @Option(names = "--partitions", description = "Spark partitions; 0 = 2 x default parallelism. Default: ${DEFAULT-VALUE}")
+  int partitions;
+
+  @Option(names = "--max-failed-fraction", description = "Exit 3 when failed/distinct prompts exceeds this. Default: ${DEFAULT-VALUE}")
+  double maxFailedFraction = 0.05;
+
+  @Option(names = "--retry-with-tiling", arity = "1", description = "Retry a failed prompt once with VAE tiling. Default: ${DEFAULT-VALUE}")
+  boolean retryWithTiling = true;
+
+  @Option(names = "--progress-interval-ms", description = "How often the driver polls for finished videos. Default: ${DEFAULT-VALUE}")
+  long progressIntervalMs = 5000;
+
+  @Option(names = "--master", description = "Spark master for local runs (default local[*]; ignored under spark-submit).")
+  String master;
+
+  @Option(names = "--conf", paramLabel = "KEY=VALUE", description = "Extra Spark conf for local runs (repeatable).")
+  Map<String, String> sparkConf = new LinkedHashMap<>();
+
+  @Option(names = "--job-config", description = "Job defaults YAML (default: configs/jobs/generate.yaml shipped in the jar).")
+  String jobConfig;
+
+  private final boolean local;
+
+  /** The {@code k5 generate} form: starts its own local Spark. */
+  public GenerateCommand() {
+    this(true);
+  }
+
+  GenerateCommand(boolean local) {
+    this.local = local;
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    GenerateCommand effective = withJobDefaults();
+    GenerateConfig cfg;
+    try {
+      cfg = effective.toConfig();
+      GenerateVideosJob.validate(cfg);
+    } catch (IllegalArgumentException e) {
+      System.err.println(spec.name() + ": " + e.getMessage());
+      return 1;
+    }
+    boolean ownSession = local && SparkSession.getDefaultSession().isEmpty();
+    SparkSession spark = local ? localSession(effective) : SparkSession.builder().getOrCreate();
+    try {
+      RunSummary s = GenerateVideosJob.run(spark, cfg);
+      System.out.printf("k5 generate %s: %d input rows, %d ok, %d failed, %d rejected, %d already done; manifest %s%n",
+          cfg.runId(), s.inputRows(), s.ok(), s.failed(), s.rejected(), s.skipped(), s.manifestCsv());
+      if (s.failedFraction() > cfg.maxFailedFraction()) {
+        System.err.printf("k5 generate: %.1f%% of prompts failed, over --max-failed-fraction %.1f%%%n",
+            100 * s.failedFraction(), 100 * cfg.maxFailedFraction());
+        return EXIT_TOO_MANY_FAILED;
+      }
+      return 0;
+    } finally {
+      if (ownSession) {
+        spark.stop();
+      }
+    }
+  }
+
+  private SparkSession localSession(GenerateCommand c) {
+    // Spark's INFO chatter drowns the per-video progress lines on a terminal
+    org.apache.logging.log4j.core.config.Configurator.setRootLevel(org.apache.logging.log4j.Level.WARN);
+    SparkSession.Builder b = SparkSession.builder().appName("k5 generate " + c.runId)
+        .master(c.master == null ? "local[*]" : c.master)
+        .config("spark.ui.enabled", "false");
+    c.sparkConf.forEach(b::config);
+    SparkSession s = b.getOrCreate();
+    org.apache.logging.log4j.core.config.Configurator.setLevel("k5.generate.progress", org.apache.logging.log4j.Level.INFO);
+    org.apache.logging.log4j.core.config.Configurator.setLevel("org.k5spark", org.apache.logging.log4j.Level.INFO);
+    return s;
+  }
+
+  GenerateConfig toConfig() {
+    return new GenerateConfig(prompts, out, runId, model, weightsRoot, factory, encoder,
+        new PromptReader.Options(promptColumn, expandedColumn, useExpanded, conceptColumn, motionColumn, maxPromptChars,
+            baseSeed),
+        new PromptSelection(concept, motionLevel, sample, by, limit), width, height, seconds, steps, guidance,
+        negativePrompt, partitions, maxFailedFraction, retryWithTiling, progressIntervalMs);
+  }
+
+  /** Re-parses YAML-derived options followed by the real arguments, so the real ones override. */
+  GenerateCommand withJobDefaults() throws IOException {
+    Map<String, Object> yaml = loadJobDefaults(jobConfig);
+    List<String> args = new ArrayList<>();
+    for (var e : yaml.entrySet()) {
+      if (spec.findOption("--" + e.getKey()) == null) {
+        throw new CommandLine.ParameterException(spec.commandLine(),
+            "job config key '" + e.getKey() + "' is not an option of " + spec.name());
+      }
+      if (e.getValue() != null) {
+        args.add("--" + e.getKey() + "=" + e.getValue());
+      }
+    }
+    // this command's own matched options (originalArgs() would include a parent command's words)
+    CommandLine.ParseResult pr = spec.commandLine().getParseResult();
+    for (CommandLine.Model.OptionSpec o : pr.matchedOptions()) {
+      List<String> values = pr.matchedOption(o.longestName()).originalStringValues();
+      if (values.isEmpty()) {
+        args.add(o.longestName());
+      }
+      for (String v : values) {
+        args.add(o.longestName() + "=" + v);
+      }
+    }
+    GenerateCommand c = new GenerateCommand(local);
+    new CommandLine(c).setOverwrittenOptionsAllowed(true).parseArgs(args.toArray(String[]::new));
+    return c;
+  }
+
+  @SuppressWarnings("unchecked")
+  static Map<String, Object> loadJobDefaults(String path) throws IOException {
+    ObjectMapper m = new ObjectMapper(new YAMLFactory());
+    if (path != null) {
+      try (InputStream in = Files.newInputStream(Path.of(path))) {
+        Map<String, Object> map = m.readValue(in, Map.class);
+        return map == null ? Map.of() : map;
+      }
+    }
+    try (InputStream in = GenerateCommand.class.getClassLoader().getResourceAsStream(DEFAULTS_RESOURCE)) {
+      if (in == null) {
+        return Map.of();
+      }
+      Map<String, Object> map = m.readValue(in, Map.class);
+      return map == null ? Map.of() : map;
+    }
+  }
+}

@@ -1,0 +1,50 @@
+package org.k5spark.jobs.generate;
+
+import java.io.Serializable;
+import org.apache.hadoop.fs.Path;
+
+/** Where a run's files live: {@code <out>/<run_id>/{videos,parts,_tmp}/, manifest.csv, manifest.parquet, run.json}. */
+public record RunLayout(String out, String runId) implements Serializable {
+  public RunLayout {
+    if (runId == null || !runId.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,127}")) {
+      throw new IllegalArgumentException("--run-id must be 1-128 chars of [A-Za-z0-9._-] and not start with . or -: " + runId);
+    }
+  }
+
+  public Path runDir() {
+    return new Path(new Path(out), runId);
+  }
+
+  public Path videos() {
+    return new Path(runDir(), "videos");
+  }
+
+  public Path video(String promptId) {
+    return new Path(videos(), promptId + ".mp4");
+  }
+
+  public Path parts() {
+    return new Path(runDir(), "parts");
+  }
+
+  public Path part(String promptId) {
+    return new Path(parts(), promptId + ".json");
+  }
+
+  /** Temporary names for rename-commits on real filesystems; removed when the run ends. */
+  public Path tmp() {
+    return new Path(runDir(), "_tmp");
+  }
+
+  public Path manifestCsv() {
+    return new Path(runDir(), "manifest.csv");
+  }
+
+  public Path manifestParquet() {
+    return new Path(runDir(), "manifest.parquet");
+  }
+
+  public Path runJson() {
+    return new Path(runDir(), "run.json");
+  }
+}

@@ -1,0 +1,67 @@
+package org.k5spark.jobs.spark;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.StandardCopyOption;
+import java.util.HexFormat;
+import java.util.UUID;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.LocalFileSystem;
+import org.apache.hadoop.fs.Path;
+
+/**
+ * Model config and weights can live on any Hadoop FS; the pipeline wants local files (mmap). A remote
+ * location is copied once per machine into {@code <localRoot>/k5-models/<hash of uri>/} and reused by
+ * every task and executor there; local paths are used in place.
+ */
+public final class ModelFiles {
+  private ModelFiles() {}
+
+  public static String localize(String uri, Configuration conf, java.nio.file.Path localRoot) throws IOException {
+    try {
+      return localizeOrThrow(uri, conf, localRoot);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static String localizeOrThrow(String uri, Configuration conf, java.nio.file.Path localRoot)
+      throws IOException, java.security.NoSuchAlgorithmException {
+    if (uri == null || uri.isBlank()) {
+      return uri;
+    }
+    Path src = new Path(uri);
+    FileSystem fs = src.getFileSystem(conf);
+    if (fs instanceof LocalFileSystem || "file".equals(fs.getScheme())) {
+      return fs.makeQualified(src).toUri().getPath();
+    }
+    String hash = HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+        .digest(fs.makeQualified(src).toString().getBytes(java.nio.charset.StandardCharsets.UTF_8))).substring(0, 16);
+    java.nio.file.Path dir = localRoot.resolve("k5-models").resolve(hash);
+    java.nio.file.Path dest = dir.resolve(src.getName());
+    java.nio.file.Path done = dir.resolve(".complete");
+    if (Files.exists(done)) {
+      return dest.toString();
+    }
+    synchronized (ModelFiles.class) {
+      if (Files.exists(done)) {
+        return dest.toString();
+      }
+      // copy beside, then move: a concurrent executor on the same node never sees a half-copied model
+      java.nio.file.Path staging = localRoot.resolve("k5-models").resolve(hash + "." + UUID.randomUUID());
+      Files.createDirectories(staging);
+      fs.copyToLocalFile(false, src, new Path(staging.resolve(src.getName()).toUri()), true);
+      Files.createFile(staging.resolve(".complete"));
+      try {
+        Files.move(staging, dir, StandardCopyOption.ATOMIC_MOVE);
+      } catch (IOException e) {
+        if (!Files.exists(done)) {
+          throw e;
+        }
+        org.apache.hadoop.fs.FileUtil.fullyDelete(staging.toFile());
+      }
+      return dest.toString();
+    }
+  }
+}

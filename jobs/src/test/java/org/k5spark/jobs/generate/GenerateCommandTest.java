@@ -1,0 +1,92 @@
+package org.k5spark.jobs.generate;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.k5spark.jobs.testing.SharedSpark;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.OptionSpec;
+
+class GenerateCommandTest {
+  @TempDir Path tmp;
+
+  @Test
+  void helpDocumentsEveryOption() {
+    CommandLine cl = new CommandLine(new GenerateCommand());
+    StringWriter sw = new StringWriter();
+    cl.usage(new PrintWriter(sw));
+    String help = sw.toString();
+    for (OptionSpec o : cl.getCommandSpec().options()) {
+      assertTrue(help.contains(o.longestName()), o.longestName());
+      assertTrue(o.description().length > 0 && !o.description()[0].isBlank(), o.longestName() + " has no description");
+    }
+    assertTrue(help.contains("Kandinsky5PipelineFactory"), help);
+  }
+
+  @Test
+  void jobYamlSetsDefaultsAndTheCommandLineWins() throws Exception {
+    Path yaml = tmp.resolve("job.yaml");
+    Files.writeString(yaml, "steps: 7\nbase-seed: 5\nuse-expanded: true\nmax-failed-fraction: 0.5\nretry-with-tiling: false\n");
+    GenerateCommand cmd = new GenerateCommand();
+    CommandLine cl = new CommandLine(cmd);
+    cl.parseArgs("--prompts", "a.csv,b.csv", "--out", "o", "--run-id", "r", "--model", "m.yaml", "--base-seed", "9",
+        "--job-config", yaml.toString(), "--sample", "4", "--by", "motion_level");
+    GenerateConfig cfg = cmd.withJobDefaults().toConfig();
+    assertEquals(List.of("a.csv", "b.csv"), cfg.prompts());
+    assertEquals(7, cfg.steps());
+    assertEquals(9, cfg.readerOptions().baseSeed());
+    assertTrue(cfg.readerOptions().useExpanded());
+    assertFalse(cfg.retryWithTiling());
+    assertEquals(0.5, cfg.maxFailedFraction());
+    assertEquals(new PromptSelection(null, null, 4, "motion_level", 0), cfg.selection());
+
+    // the shipped defaults (configs/jobs/generate.yaml, on the classpath as k5/jobs/generate.yaml)
+    GenerateCommand plain = new GenerateCommand();
+    new CommandLine(plain).parseArgs("--prompts", "a.csv", "--out", "o", "--run-id", "r", "--model", "m.yaml");
+    GenerateConfig d = plain.withJobDefaults().toConfig();
+    assertEquals(GenerateConfig.DEFAULT_FACTORY, d.factoryClass());
+    assertEquals(0.05, d.maxFailedFraction());
+    assertEquals(5000, d.progressIntervalMs());
+  }
+
+  @Test
+  void unknownYamlKeyIsAUsageError() throws Exception {
+    Path yaml = tmp.resolve("bad.yaml");
+    Files.writeString(yaml, "stepz: 7\n");
+    int rc = new CommandLine(new GenerateCommand()).execute("--prompts", "a.csv", "--out", "o", "--run-id", "r",
+        "--model", "m", "--job-config", yaml.toString());
+    assertEquals(2, rc);
+  }
+
+  @Test
+  void exitCodeFollowsTheFailedFractionThreshold() throws Exception {
+    SharedSpark.get();
+    Path model = tmp.resolve("m.properties");
+    Files.writeString(model, Files.readString(JobFixtures.resource("fake-model.properties")) + "fail=explode\n");
+    Path csv = tmp.resolve("p.csv");
+    Files.writeString(csv, "prompt\nA cat\nA dog\nA cow\nThe star will explode\n");
+    String[] base = {"--prompts", csv.toString(), "--out", tmp.resolve("out").toString(), "--model", model.toString(),
+        "--factory", JobFixtures.FAKE_FACTORY, "--progress-interval-ms", "200", "--retry-with-tiling", "false"};
+    int strict = new CommandLine(new GenerateCommand()).execute(concat(base, "--run-id", "strict"));
+    assertEquals(GenerateCommand.EXIT_TOO_MANY_FAILED, strict);
+    int lenient = new CommandLine(new GenerateCommand()).execute(concat(base, "--run-id", "lenient",
+        "--max-failed-fraction", "0.25"));
+    assertEquals(0, lenient, "1 of 4 failed is not over 0.25");
+    assertTrue(Files.exists(tmp.resolve("out/lenient/manifest.csv")));
+    assertFalse(SharedSpark.get().sparkContext().isStopped(), "the command leaves a session it did not start running");
+  }
+
+  private static String[] concat(String[] a, String... b) {
+    String[] r = java.util.Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, r, a.length, b.length);
+    return r;
+  }
+}
