@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
         SbsCommand.class,
         MetricsCommand.class,
         org.k5spark.jobs.generate.GenerateCommand.class,
+        org.k5spark.jobs.evaluate.EvaluateCommand.class,
     })
 public final class K5 implements Runnable {
   @Override
