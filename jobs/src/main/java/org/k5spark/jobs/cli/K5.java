@@ -23,6 +23,7 @@ import picocli.CommandLine.Command;
         MetricsCommand.class,
         org.k5spark.jobs.generate.GenerateCommand.class,
         org.k5spark.jobs.evaluate.EvaluateCommand.class,
+        org.k5spark.jobs.nightly.NightlyCommand.class,
     })
 public final class K5 implements Runnable {
   @Override
