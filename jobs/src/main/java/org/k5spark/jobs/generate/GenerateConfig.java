@@ -18,7 +18,7 @@ public record GenerateConfig(List<String> prompts, String out, String runId, Str
     Integer width, Integer height, Double seconds, Integer steps, Double guidance, String negativePrompt,
     int partitions, double maxFailedFraction, boolean retryWithTiling, long progressIntervalMs) implements Serializable {
   public static final String DEFAULT_FACTORY = "org.k5spark.core.pipeline.Kandinsky5PipelineFactory";
-  public static final String DEFAULT_ENCODER = JavaCvH264Encoder.class.getName();
+  public static final String DEFAULT_ENCODER = Mp4VideoEncoder.class.getName();
 
   public GenerateConfig {
     prompts = List.copyOf(prompts);

@@ -37,7 +37,7 @@ public final class GenerateVideosJob {
     Configuration conf = jsc.hadoopConfiguration();
     validate(requested);
     // executors do not share the driver's working directory: resolve relative locations here
-    GenerateConfig cfg = requested.withLocations(qualify(requested.out(), conf), qualify(requested.modelConfig(), conf),
+    GenerateConfig cfg = requested.withLocations(qualify(requested.out(), conf), qualifyModel(requested.modelConfig(), conf),
         qualify(requested.weightsRoot(), conf));
     RunLayout layout = cfg.layout();
 
@@ -121,6 +121,11 @@ public final class GenerateVideosJob {
     LOG.info("[{}] done: {} ok, {} failed, {} rejected, {} skipped (already done); manifest {}", cfg.runId(), ok, failed,
         rejected, skipped, layout.manifestCsv());
     return summary;
+  }
+
+  /** An embedded config name ("tiny", "sft_5s") is not a path: it stays as it is. */
+  private static String qualifyModel(String location, Configuration conf) throws IOException {
+    return org.k5spark.jobs.spark.ModelFiles.isEmbeddedConfigName(location) ? location : qualify(location, conf);
   }
 
   private static String qualify(String location, Configuration conf) throws IOException {

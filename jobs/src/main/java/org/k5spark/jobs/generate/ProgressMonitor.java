@@ -25,6 +25,8 @@ final class ProgressMonitor implements AutoCloseable {
   private final Set<String> pending;
   private final int total;
   private final Set<String> seen = new HashSet<>();
+  /** Parts that existed before the run (e.g. failed ones being retried) count only once rewritten. */
+  private final java.util.Map<String, Long> initial = new java.util.HashMap<>();
   private final long startMs = System.currentTimeMillis();
   private final ScheduledExecutorService timer;
 
@@ -33,6 +35,7 @@ final class ProgressMonitor implements AutoCloseable {
     this.conf = conf;
     this.pending = Set.copyOf(pending);
     this.total = pending.size();
+    listParts().forEach((id, mtime) -> initial.put(id, mtime));
     this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "k5-progress");
       t.setDaemon(true);
@@ -46,24 +49,31 @@ final class ProgressMonitor implements AutoCloseable {
   }
 
   synchronized void poll() {
+    listParts().forEach((id, mtime) -> {
+      Long before = initial.get(id);
+      if (pending.contains(id) && (before == null || before.longValue() != mtime) && seen.add(id)) {
+        LOG.info(line(id));
+      }
+    });
+  }
+
+  /** prompt_id -> modification time of its committed part; empty when the listing fails (progress is best effort). */
+  private java.util.Map<String, Long> listParts() {
+    java.util.Map<String, Long> out = new java.util.HashMap<>();
     try {
       FileSystem fs = layout.parts().getFileSystem(conf);
-      if (!fs.exists(layout.parts())) {
-        return;
-      }
-      for (FileStatus st : fs.listStatus(layout.parts())) {
-        String name = st.getPath().getName();
-        if (!name.endsWith(".json")) {
-          continue;
-        }
-        String id = name.substring(0, name.length() - ".json".length());
-        if (pending.contains(id) && st.getModificationTime() >= startMs - 1000 && seen.add(id)) {
-          LOG.info(line(id));
+      if (fs.exists(layout.parts())) {
+        for (FileStatus st : fs.listStatus(layout.parts())) {
+          String name = st.getPath().getName();
+          if (name.endsWith(".json")) {
+            out.put(name.substring(0, name.length() - ".json".length()), st.getModificationTime());
+          }
         }
       }
     } catch (IOException | RuntimeException e) {
       LOG.debug("progress poll failed: {}", e.toString());
     }
+    return out;
   }
 
   private String line(String id) {

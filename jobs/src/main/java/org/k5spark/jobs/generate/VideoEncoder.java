@@ -6,7 +6,7 @@ import org.k5spark.core.video.VideoFrames;
 
 /**
  * Frames to an MP4 file on local disk. Injected by class name (public no-arg constructor) so the job
- * does not care which encoder backs it; the default is {@link JavaCvH264Encoder}.
+ * does not care which encoder backs it; the default is {@link Mp4VideoEncoder}.
  */
 @FunctionalInterface
 public interface VideoEncoder {

@@ -18,12 +18,35 @@ import org.apache.hadoop.fs.Path;
 public final class ModelFiles {
   private ModelFiles() {}
 
+  /** "tiny", "sft_5s": a config embedded in the jar (configs/model/NAME.yaml), not a location to copy. */
+  public static boolean isEmbeddedConfigName(String uri) {
+    return uri != null && !uri.isBlank() && !uri.contains("/") && !uri.endsWith(".yaml") && !uri.endsWith(".yml")
+        && !java.nio.file.Files.exists(java.nio.file.Path.of(uri));
+  }
+
   public static String localize(String uri, Configuration conf, java.nio.file.Path localRoot) throws IOException {
+    if (isEmbeddedConfigName(uri)) {
+      return uri;
+    }
     try {
       return localizeOrThrow(uri, conf, localRoot);
     } catch (java.security.NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  private static String fingerprint(FileSystem fs, Path src) throws IOException {
+    long bytes = 0;
+    long newest = 0;
+    int files = 0;
+    org.apache.hadoop.fs.RemoteIterator<org.apache.hadoop.fs.LocatedFileStatus> it = fs.listFiles(src, true);
+    while (it.hasNext()) {
+      org.apache.hadoop.fs.LocatedFileStatus st = it.next();
+      bytes += st.getLen();
+      newest = Math.max(newest, st.getModificationTime());
+      files++;
+    }
+    return files + ":" + bytes + ":" + newest;
   }
 
   private static String localizeOrThrow(String uri, Configuration conf, java.nio.file.Path localRoot)
@@ -36,8 +59,10 @@ public final class ModelFiles {
     if (fs instanceof LocalFileSystem || "file".equals(fs.getScheme())) {
       return fs.makeQualified(src).toUri().getPath();
     }
+    // the cache key includes size and modification time: a model replaced under the same URI is fetched again
+    String version = fs.makeQualified(src) + "|" + fingerprint(fs, src);
     String hash = HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
-        .digest(fs.makeQualified(src).toString().getBytes(java.nio.charset.StandardCharsets.UTF_8))).substring(0, 16);
+        .digest(version.getBytes(java.nio.charset.StandardCharsets.UTF_8))).substring(0, 16);
     java.nio.file.Path dir = localRoot.resolve("k5-models").resolve(hash);
     java.nio.file.Path dest = dir.resolve(src.getName());
     java.nio.file.Path done = dir.resolve(".complete");

@@ -37,6 +37,14 @@ class GpuSchedulingTest {
   /** SPARK_HOME (set by surefire) with RELEASE and jars/ = the test classpath + a jar of our classes. */
   static void buildFakeSparkHome(Path home) throws IOException {
     Path jars = home.resolve("jars");
+    if (Files.isDirectory(jars)) {
+      // links from an earlier build may point at jars of other versions
+      try (Stream<Path> old = Files.list(jars)) {
+        for (Path p : old.toList()) {
+          Files.delete(p);
+        }
+      }
+    }
     Files.createDirectories(jars);
     Files.writeString(home.resolve("RELEASE"), "");
     for (String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {

@@ -69,6 +69,27 @@ class S3GenerateTest {
   }
 
   @Test
+  void remoteModelFilesAreCopiedOnceAndRefetchedWhenReplaced() throws Exception {
+    Configuration conf = SharedSpark.get().sparkContext().hadoopConfiguration();
+    org.apache.hadoop.fs.Path remote = new org.apache.hadoop.fs.Path("s3a://" + BUCKET + "/models/cache-test.yaml");
+    FileSystem s3 = remote.getFileSystem(conf);
+    try (var out = s3.create(remote, true)) {
+      out.write("version: 1\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+    Path cache = Files.createTempDirectory("k5-model-cache");
+    String first = org.k5spark.jobs.spark.ModelFiles.localize(remote.toString(), conf, cache);
+    assertEquals("version: 1\n", Files.readString(Path.of(first)));
+    assertEquals(first, org.k5spark.jobs.spark.ModelFiles.localize(remote.toString(), conf, cache), "cached");
+    Thread.sleep(1100); // object stores keep second-resolution modification times
+    try (var out = s3.create(remote, true)) {
+      out.write("version: 22\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+    String second = org.k5spark.jobs.spark.ModelFiles.localize(remote.toString(), conf, cache);
+    assertTrue(!first.equals(second), "a replaced model is fetched again");
+    assertEquals("version: 22\n", Files.readString(Path.of(second)));
+  }
+
+  @Test
   void generatesToS3WithModelAndPromptsReadFromS3AndLeavesNoTemporaries() throws Exception {
     SparkSession spark = SharedSpark.get();
     Configuration conf = spark.sparkContext().hadoopConfiguration();

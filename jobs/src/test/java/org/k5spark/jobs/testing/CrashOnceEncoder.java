@@ -6,7 +6,7 @@ import java.nio.file.Path;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.k5spark.core.video.VideoFrames;
-import org.k5spark.jobs.generate.JavaCvH264Encoder;
+import org.k5spark.jobs.generate.Mp4VideoEncoder;
 import org.k5spark.jobs.generate.VideoEncoder;
 
 /**
@@ -15,7 +15,7 @@ import org.k5spark.jobs.generate.VideoEncoder;
  */
 public final class CrashOnceEncoder implements VideoEncoder {
   public static final Set<String> CRASH_ONCE = ConcurrentHashMap.newKeySet();
-  private final VideoEncoder real = new JavaCvH264Encoder();
+  private final VideoEncoder real = new Mp4VideoEncoder();
 
   @Override
   public void encode(VideoFrames frames, Path mp4) throws IOException {

@@ -19,6 +19,8 @@ import org.k5spark.core.text.PromptExpander;
 import org.k5spark.core.text.QwenPromptTokenizer;
 import org.k5spark.core.text.TextEmbeddings;
 import org.k5spark.core.text.TextEncoders;
+import org.k5spark.core.config.ModelConfig;
+import org.k5spark.core.tiny.TinyCheckpoint;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -29,12 +31,13 @@ import picocli.CommandLine.Parameters;
         "shapes and checksums (sum, L2, crc32 of the float32 bits) of the Qwen embeddings and the CLIP pooled",
         "vector, the text RoPE length, token counts and whether either encoder truncated the prompt."})
 public final class EncodeCommand implements Callable<Integer> {
-  @Option(names = "--model", required = true, paramLabel = "<yaml>", description = "model config (configs/*.yaml form)")
-  Path model;
+  @Option(names = "--model", required = true, paramLabel = "<yaml|name>",
+      description = "model config: a YAML file (configs/model/*.yaml) or an embedded name such as tiny")
+  String model;
 
   @Option(names = "--weights-root", paramLabel = "<dir>",
-      description = "directory that relative checkpoint paths of the config are resolved against (default: the"
-          + " current directory)")
+      description = "directory the config's ./weights/... checkpoint paths resolve against (default: ./weights;"
+          + " for the tiny variant the deterministic tiny checkpoint is written there if missing)")
   Path weightsRoot;
 
   @Option(names = "--content", defaultValue = "video",
@@ -93,48 +96,14 @@ public final class EncodeCommand implements Callable<Integer> {
     return 0;
   }
 
-  // TODO(lead): switch to org.k5spark.core.config.ModelConfig (branch dit) once merged: it owns these fields.
-  static TextConfig readConfig(Path yaml, Path weightsRoot) throws IOException {
-    if (!Files.isRegularFile(yaml)) {
-      throw new IllegalArgumentException("model config " + yaml + " does not exist");
-    }
-    JsonNode root = new ObjectMapper(new YAMLFactory()).readTree(yaml.toFile());
-    JsonNode te = root.path("model").has("text_embedder") ? root.path("model").path("text_embedder")
-        : root.path("text_embedder");
-    if (te.isMissingNode()) {
-      throw new IllegalArgumentException(yaml + ": no text_embedder section");
-    }
-    Path base = weightsRoot != null ? weightsRoot : Path.of("");
-    return new TextConfig(resolve(base, field(te, "qwen", "checkpoint_path", yaml).asText(), yaml),
-        te.path("qwen").path("max_length").asInt(256),
-        resolve(base, field(te, "clip", "checkpoint_path", yaml).asText(), yaml),
-        te.path("clip").path("max_length").asInt(77));
-  }
-
-  private static JsonNode field(JsonNode te, String enc, String key, Path yaml) {
-    JsonNode n = te.path(enc).path(key);
-    if (n.isMissingNode() || n.isNull()) {
-      throw new IllegalArgumentException(yaml + ": missing text_embedder." + enc + "." + key);
-    }
-    return n;
-  }
-
-  /** Relative paths resolve against the weights root; "./weights/x/" also matches {@code <root>/x/}. */
-  private static Path resolve(Path base, String p, Path yaml) {
-    Path path = Path.of(p);
-    if (path.isAbsolute()) {
-      return path;
-    }
-    Path direct = base.resolve(path).normalize();
-    if (Files.isDirectory(direct)) {
-      return direct;
-    }
-    Path byName = base.resolve(path.getFileName()).normalize();
-    if (Files.isDirectory(byName)) {
-      return byName;
-    }
-    throw new IllegalArgumentException(yaml + ": checkpoint_path " + p + " not found under " + base.toAbsolutePath()
-        + " (tried " + direct + " and " + byName + ")");
+  /** The text encoder locations of a model config (a YAML path or an embedded name such as "tiny"). */
+  static TextConfig readConfig(String model, Path weightsRoot) {
+    ModelConfig cfg = ModelConfig.resolve(model);
+    Path root = weightsRoot != null ? weightsRoot : Path.of("weights");
+    TinyCheckpoint.ensure(cfg, root);
+    var te = cfg.textEmbedder();
+    return new TextConfig(ModelConfig.resolveWeight(te.qwen().checkpointPath(), root), te.qwen().maxLength(),
+        ModelConfig.resolveWeight(te.clip().checkpointPath(), root), te.clip().maxLength());
   }
 
   static String checksum(float[] v) {

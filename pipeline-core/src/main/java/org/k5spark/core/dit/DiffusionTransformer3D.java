@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.function.Supplier;
 import org.k5spark.core.config.AttentionConfig;
 import org.k5spark.core.config.DitParams;
+import org.k5spark.core.config.ModelConfig;
 import org.k5spark.core.dit.attention.AttentionBackend;
 import org.k5spark.core.dit.nabla.NablaAttention;
 import org.k5spark.core.weights.TensorSource;
@@ -20,8 +21,8 @@ import org.k5spark.core.weights.TensorSource;
  * visual blocks (self-attention, cross-attention to the text, feed-forward) over the patch tokens, adaptive
  * norms driven by the timestep + pooled text embedding. No batch dimension (the reference runs batch 1).
  *
- * <p>Compute dtype FLOAT32 (CPU) or FLOAT16 (GPU); time embedding, modulation and norms always run in
- * float32 as under the reference's autocast. Each block runs in its own sub-manager so a forward holds only
+ * <p>Compute dtype FLOAT32 (CPU) or FLOAT16 (GPU) for the GEMMs and attention; time embedding, modulation,
+ * norms, RoPE and the residual streams always run in float32, as under the reference's autocast. Each block runs in its own sub-manager so a forward holds only
  * the residual streams between blocks.
  */
 public final class DiffusionTransformer3D implements AutoCloseable {
@@ -65,7 +66,7 @@ public final class DiffusionTransformer3D implements AutoCloseable {
     this.outLayer = new OutLayer(weights, params.patchSize(), params.outVisualDim());
     NDManager wm = weights.manager();
     this.norm = new Modulation.NormParams(wm.ones(new Shape(params.modelDim()), DataType.FLOAT32),
-        wm.zeros(new Shape(params.modelDim()), DataType.FLOAT32));
+        wm.zeros(new Shape(params.modelDim()), DataType.FLOAT32), dtype);
   }
 
   /**
@@ -78,6 +79,17 @@ public final class DiffusionTransformer3D implements AutoCloseable {
       throw new IllegalArgumentException("DiT compute dtype must be FLOAT32 or FLOAT16, got " + dtype);
     }
     return new DiffusionTransformer3D(params, attention, DitWeights.load(params, src, manager, dtype), dtype, backend);
+  }
+
+  /**
+   * The DiT of a model config: its checkpoint_path resolved against {@code weightsRoot} (see
+   * {@link ModelConfig#resolveWeight}), attention backend from {@code -Dk5.attention}.
+   */
+  public static DiffusionTransformer3D load(ModelConfig cfg, java.nio.file.Path weightsRoot, NDManager manager,
+      DataType dtype) {
+    try (TensorSource src = TensorSource.open(cfg.checkpoint(weightsRoot))) {
+      return load(cfg.ditParams(), cfg.attention(), src, manager, dtype, AttentionBackend.fromSystemProperty());
+    }
   }
 
   public DitParams params() {

@@ -26,19 +26,24 @@ final class Modulation {
     return Nn.as(Nn.linear(Nn.silu(te), weight, bias), DataType.FLOAT32).split(chunks, 1);
   }
 
-  /** LayerNorm_noaffine(x) * (1 + scale) + shift. */
+  /** LayerNorm_noaffine(x) * (1 + scale) + shift, in float32, returned in the compute dtype (a GEMM input). */
   static NDArray scaleShiftNorm(NDArray x, NDArray scale, NDArray shift, NormParams norm) {
     NDArray xf = Nn.as(x, DataType.FLOAT32);
     NDArray h = Nn.layerNorm(xf, norm.ones(), norm.zeros()).mul(scale.add(1f)).add(shift);
-    return Nn.as(h, x.getDataType());
+    return Nn.as(h, norm.compute());
   }
 
-  /** x + gate * out. */
+  /**
+   * x + gate * out in float32. The residual streams stay float32 in every precision (only GEMMs and
+   * attention run in the compute dtype), which keeps a float16 model clear of float16's range limit.
+   */
   static NDArray gateSum(NDArray x, NDArray out, NDArray gate) {
-    DataType dt = x.getDataType();
-    return Nn.as(Nn.as(x, DataType.FLOAT32).add(Nn.as(out, DataType.FLOAT32).mul(gate)), dt);
+    return Nn.as(x, DataType.FLOAT32).add(Nn.as(out, DataType.FLOAT32).mul(gate));
   }
 
-  /** Ones/zeros affine parameters for the non-affine LayerNorms (DJL's layerNorm wants both). */
-  record NormParams(NDArray ones, NDArray zeros) {}
+  /**
+   * Ones/zeros affine parameters (float32) for the non-affine LayerNorms (DJL's layerNorm wants both), and
+   * the compute dtype their outputs feed.
+   */
+  record NormParams(NDArray ones, NDArray zeros, DataType compute) {}
 }

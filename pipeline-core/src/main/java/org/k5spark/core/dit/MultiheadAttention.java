@@ -1,6 +1,7 @@
 package org.k5spark.core.dit;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
 import org.k5spark.core.dit.attention.AttentionBackend;
 import org.k5spark.core.dit.nabla.NablaAttention;
 
@@ -46,9 +47,10 @@ final class MultiheadAttention {
   NDArray forward(NDArray x, NDArray cond, Rope.Table rope, AttentionBackend backend, NablaAttention nabla) {
     long l = x.getShape().get(0);
     long lc = cond.getShape().get(0);
-    NDArray q = Nn.linear(x, wq, bq).reshape(l, heads, headDim);
-    NDArray k = Nn.linear(cond, wk, bk).reshape(lc, heads, headDim);
-    NDArray v = Nn.linear(cond, wv, bv).reshape(lc, heads, headDim);
+    DataType dt = wq.getDataType();
+    NDArray q = Nn.linear(Nn.as(x, dt), wq, bq).reshape(l, heads, headDim);
+    NDArray k = Nn.linear(Nn.as(cond, dt), wk, bk).reshape(lc, heads, headDim);
+    NDArray v = Nn.linear(Nn.as(cond, dt), wv, bv).reshape(lc, heads, headDim);
     q = Nn.rmsNorm(q, qNorm);
     k = Nn.rmsNorm(k, kNorm);
     if (rope != null) {

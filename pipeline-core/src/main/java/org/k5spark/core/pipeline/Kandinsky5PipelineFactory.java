@@ -12,6 +12,8 @@ public final class Kandinsky5PipelineFactory implements TextToVideoFactory {
   @Override
   public TextToVideo create(String modelConfig, String weightsRoot, Device device) {
     ModelConfig cfg = ModelConfig.resolve(modelConfig);
-    return Kandinsky5Pipeline.load(cfg, Path.of(weightsRoot == null ? "weights" : weightsRoot), device);
+    Path root = Path.of(weightsRoot == null ? "weights" : weightsRoot);
+    org.k5spark.core.tiny.TinyCheckpoint.ensure(cfg, root);
+    return Kandinsky5Pipeline.load(cfg, root, device);
   }
 }

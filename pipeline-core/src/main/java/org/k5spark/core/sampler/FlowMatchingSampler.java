@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import org.k5spark.core.config.ModelConfig;
 import org.k5spark.core.dit.DiffusionTransformer3D;
 import org.k5spark.core.dit.DitTrace;
 
@@ -31,6 +32,28 @@ public final class FlowMatchingSampler {
   public record Settings(int numSteps, double guidanceWeight, double schedulerScale, float[] scaleFactor) {
     public boolean guided() {
       return Math.abs(guidanceWeight - 1.0) > NO_GUIDANCE_EPS;
+    }
+
+    /** The variant's defaults (num_steps, guidance_weight, metrics.scheduler_scale / scale_factor); nulls keep them. */
+    public static Settings of(ModelConfig cfg, Integer steps, Double guidanceWeight) {
+      return new Settings(steps == null ? cfg.numSteps() : steps,
+          guidanceWeight == null ? cfg.guidanceWeight() : guidanceWeight, cfg.metrics().schedulerScale(),
+          cfg.metrics().scaleFactor());
+    }
+  }
+
+  /**
+   * The whole generation from a seed: the latent shape of an allowed (height, width) and duration, the
+   * seeded initial noise ({@link InitialNoise}), then {@link #sample}. Returns the final latent in {@code manager}.
+   */
+  public NDArray generate(ModelConfig cfg, int height, int width, double seconds, long seed, Conditioning cond,
+      Conditioning uncond, Settings s, StepListener listener, NDManager manager) {
+    Shape shape = LatentGeometry.latentShape(cfg, height, width, seconds);
+    try (NDManager m = manager.newSubManager()) {
+      NDArray noise = InitialNoise.gaussian(seed, shape, m);
+      NDArray latent = sample(noise, cond, uncond, s, listener, null);
+      latent.attach(manager);
+      return latent;
     }
   }
 

@@ -26,6 +26,18 @@ public final class TinyCheckpoint {
 
   private TinyCheckpoint() {}
 
+  /**
+   * The embedded default needs no set-up: for the tiny variant, writes the deterministic tiny checkpoint under
+   * {@code root} when it is not there yet. Any other variant is left alone (real weights are never invented).
+   */
+  public static synchronized void ensure(ModelConfig cfg, Path root) {
+    if (!cfg.variant().startsWith("tiny") || java.nio.file.Files.exists(cfg.checkpoint(root))) {
+      return;
+    }
+    System.err.println("k5: writing the embedded tiny checkpoint (deterministic random weights) to " + root.toAbsolutePath());
+    writeAll(root);
+  }
+
   /** Writes every tiny component under {@code root} for the embedded tiny config; returns the config. */
   public static ModelConfig writeAll(Path root) {
     ModelConfig cfg = ModelConfig.embedded("tiny");

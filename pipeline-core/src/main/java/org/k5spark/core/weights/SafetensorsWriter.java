@@ -115,6 +115,12 @@ public final class SafetensorsWriter {
           os.write(e.data());
         }
       }
+      try {
+        // temp files are created 0600; a checkpoint is meant to be read by other users/executors
+        Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+      } catch (UnsupportedOperationException ignored) {
+        // non-POSIX filesystem: keep its defaults
+      }
       Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     } finally {
       Files.deleteIfExists(tmp);

@@ -18,25 +18,11 @@ import org.k5spark.core.text.TinyTextEncoders;
 class EncodeCommandTest {
   @TempDir Path tmp;
 
-  static final String YAML = """
-      model:
-        text_embedder:
-          qwen:
-            emb_size: 64
-            checkpoint_path: "./weights/text_encoder/"
-            max_length: 256
-          clip:
-            checkpoint_path: "./weights/text_encoder2/"
-            emb_size: 32
-            max_length: 77
-      """;
-
   @Test
   void printsShapesChecksumsAndTruncation() throws Exception {
-    TinyTextEncoders.write(tmp.resolve("w"), 11);
-    Path yaml = Files.writeString(tmp.resolve("m.yaml"), YAML);
+    // the embedded tiny model needs no set-up: its checkpoint is written on first use
     EncodeCommand cmd = new EncodeCommand();
-    cmd.model = yaml;
+    cmd.model = "tiny";
     cmd.weightsRoot = tmp.resolve("w");
     cmd.content = "video";
     cmd.device = "cpu";
@@ -55,9 +41,8 @@ class EncodeCommandTest {
 
   @Test
   void expandThenEncode() throws Exception {
-    TinyTextEncoders.write(tmp.resolve("w"), 11);
     EncodeCommand cmd = new EncodeCommand();
-    cmd.model = Files.writeString(tmp.resolve("m.yaml"), YAML);
+    cmd.model = "tiny";
     cmd.weightsRoot = tmp.resolve("w");
     cmd.content = "image";
     cmd.device = "cpu";
@@ -73,8 +58,14 @@ class EncodeCommandTest {
 
   @Test
   void missingCheckpointIsNamed() throws Exception {
-    Path yaml = Files.writeString(tmp.resolve("m.yaml"), YAML);
-    var e = assertThrows(IllegalArgumentException.class, () -> EncodeCommand.readConfig(yaml, tmp));
-    assertTrue(e.getMessage().contains("./weights/text_encoder/"), e.getMessage());
+    // a real variant never gets invented weights: the missing directory is named
+    EncodeCommand cmd = new EncodeCommand();
+    cmd.model = "sft_5s";
+    cmd.weightsRoot = tmp;
+    cmd.content = "video";
+    cmd.device = "cpu";
+    cmd.prompts = List.of("a cat");
+    var e = assertThrows(RuntimeException.class, () -> cmd.run(new PrintStream(new ByteArrayOutputStream())));
+    assertTrue(e.getMessage().contains(tmp.resolve("text_encoder").toString()), e.getMessage());
   }
 }
