@@ -29,12 +29,13 @@ import picocli.CommandLine.Spec;
  * command line wins. Exit codes: 0 pass (or skipped: same checkpoint as last night), 1 regression, 2 error.
  */
 @Command(name = "nightly", mixinStandardHelpOptions = true, sortOptions = false,
-    description = {"Nightly checkpoint regression: generate a fixed prompt subset (stratified by concept x motion",
-        "level, same prompts and seeds every night) with the candidate and the baseline, evaluate, compare,",
-        "apply per-metric thresholds, write <home>/nights/<night>/{verdict.json,report.html,summary.md} and",
-        "append <home>/history.csv (+ .parquet).",
-        "Exit codes: 0 pass or skipped (checkpoint identical by digest to the last judged one), 1 regression,",
-        "2 error."})
+    description = {"Nightly checkpoint regression: generate a fixed prompt subset (stratified by",
+        "concept x motion level; same prompts and seeds every night) with the candidate and",
+        "the baseline, evaluate, compare, apply per-metric thresholds, write",
+        "<home>/nights/<night>/{verdict.json,report.html,summary.md} and append",
+        "<home>/history.csv (+ history.parquet).",
+        "Exit codes: 0 pass, or skipped (checkpoint identical by digest to the last judged",
+        "one); 1 regression; 2 error."})
 public class NightlyCommand implements Callable<Integer> {
   static final String DEFAULTS_RESOURCE = "k5/jobs/nightly.yaml";
 
@@ -59,7 +60,7 @@ public class NightlyCommand implements Callable<Integer> {
   @Option(names = "--baseline-checkpoint", description = "Or: a baseline weights root, generated once (cached by digest).")
   String baselineCheckpoint;
 
-  @Option(names = "--model", description = "Model config YAML for both checkpoints.")
+  @Option(names = "--model", description = "Model config for both checkpoints: an embedded name (tiny) or a YAML path.")
   String model;
 
   @Option(names = "--factory", description = "TextToVideoFactory class. Default: ${DEFAULT-VALUE}")

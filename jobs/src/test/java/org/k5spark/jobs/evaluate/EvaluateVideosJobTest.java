@@ -171,6 +171,17 @@ class EvaluateVideosJobTest {
   }
 
   @Test
+  void theCommandFailsWithAClearMessageWithoutAManifest() throws Exception {
+    SharedSpark.get();
+    Path empty = Files.createDirectories(tmp.resolve("not-a-run"));
+    java.io.StringWriter err = new java.io.StringWriter();
+    int rc = new picocli.CommandLine(new EvaluateCommand()).setErr(new java.io.PrintWriter(err))
+        .execute("--run", empty.toString());
+    assertEquals(1, rc);
+    assertTrue(err.toString().contains("no manifest in") && err.toString().contains("not-a-run"), err.toString());
+  }
+
+  @Test
   void manifestColumnsExistInTheGenerateManifest() {
     assertTrue(ManifestInput.matchesManifest());
   }
