@@ -171,6 +171,31 @@ class EvaluateVideosJobTest {
   }
 
   @Test
+  void modelBasedMetricsComeFromTheWeightsDirectoryOnePerExecutor() throws Exception {
+    Path run = generate(tmp, "runW", 42);
+    Path weightsDir = Files.createDirectories(tmp.resolve("metric-weights"));
+    // eval's tiny random CLIP vision tower (eval/src/test/resources/vit), as the background_consistency model
+    Files.copy(Path.of("..", "eval", "src", "test", "resources", "vit", "clip_tiny.safetensors"),
+        weightsDir.resolve(org.k5spark.eval.metrics.ModelMetrics.CLIP_B32));
+    EvaluateConfig cfg = new EvaluateConfig(run.toString(), weightsDir.toString(), "cpu", 2, 200, 1L, 0.95);
+    EvaluateVideosJob.Summary s = EvaluateVideosJob.run(SharedSpark.get(), cfg);
+    assertEquals(5, s.ok());
+    RunTable table = MetricsCsv.read(run.resolve("eval").resolve("metrics.csv"), null);
+    assertEquals("metric-weights", table.config().get("eval_weights"));
+    assertEquals("clip_vitb32", table.config().get("estimator.background_consistency"));
+    for (VideoScore v : table.videos()) {
+      Double bg = v.metric("background_consistency");
+      assertNotNull(bg, "computed with the weights");
+      assertTrue(bg > 0 && bg <= 1.0 + 1e-9, "background_consistency " + bg);
+      assertNull(v.metric("subject_consistency"), "no DINO file: still not computed");
+    }
+    // one metric set (one copy of the weights) for both task slots of this executor
+    String qualified = org.apache.hadoop.fs.FileSystem.getLocal(SharedSpark.get().sparkContext().hadoopConfiguration())
+        .makeQualified(new org.apache.hadoop.fs.Path(weightsDir.toString())).toString();
+    assertEquals(1, EvalTask.POOL.built(new EvalTask.Key(qualified, "cpu")));
+  }
+
+  @Test
   void theCommandFailsWithAClearMessageWithoutAManifest() throws Exception {
     SharedSpark.get();
     Path empty = Files.createDirectories(tmp.resolve("not-a-run"));
