@@ -23,7 +23,7 @@ class ModelConfigTest {
     try (Stream<Path> s = Files.list(CONFIGS)) {
       files = s.filter(p -> p.toString().endsWith(".yaml")).sorted().toList();
     }
-    assertEquals(9, files.size(), "8 released variants + tiny: " + files);
+    assertEquals(10, files.size(), "8 released variants + tiny + tiny_10s: " + files);
     for (Path f : files) {
       ModelConfig c = ModelConfig.load(f);
       String name = f.getFileName().toString().replace(".yaml", "");
