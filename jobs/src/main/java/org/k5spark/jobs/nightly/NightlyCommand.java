@@ -54,7 +54,8 @@ public class NightlyCommand implements Callable<Integer> {
   @Option(names = "--candidate", description = "Candidate checkpoint: a weights root (any Hadoop FS path, e.g. s3a://).")
   String candidate;
 
-  @Option(names = "--baseline-run", description = "A previous generation run directory <out>/<run_id> to compare with.")
+  @Option(names = "--baseline-run", description = "A previous generation run to compare with: a directory <out>/<run_id>, or a bare"
+      + " run id under <home>/runs/.")
   String baselineRun;
 
   @Option(names = "--baseline-checkpoint", description = "Or: a baseline weights root, generated once (cached by digest).")

@@ -36,8 +36,8 @@ import org.slf4j.LoggerFactory;
  * The nightly checkpoint regression: generate the fixed prompt subset with the candidate (and the baseline
  * checkpoint, unless a baseline run is given), evaluate both, compare candidate (A) against baseline (B),
  * apply {@link Gates}, then write {@code verdict.json}, the report and the history. Generation runs are
- * named by checkpoint digest under {@code <home>/runs/}, so a baseline is generated once and reused every
- * night, and a night that crashed resumes where it stopped. A candidate identical by digest to the last
+ * named by checkpoint digest ({@code <home>/runs/ckpt-<digest16>}), so a baseline is generated once and
+ * reused every night, and a night that crashed resumes where it stopped. A candidate identical by digest to the last
  * judged one is not re-run (verdict {@code skipped}).
  */
 public final class NightlyRegression {
@@ -65,14 +65,18 @@ public final class NightlyRegression {
 
       String baselineRunDir;
       if (cfg.baselineRun() != null) {
-        baselineRunDir = cfg.baselineRun();
+        // a bare run id names one of the nightly's own runs; anything else is a run directory
+        baselineRunDir = cfg.baselineRun().matches("[A-Za-z0-9][A-Za-z0-9._-]*")
+            ? new Path(cfg.runs(), cfg.baselineRun()).toString() : cfg.baselineRun();
       } else {
-        String runId = "baseline-" + shortDigest(checkpointDigest(cfg.baselineCheckpoint(), conf));
+        String runId = runIdOf(checkpointDigest(cfg.baselineCheckpoint(), conf));
         generate(spark, cfg, cfg.baselineCheckpoint(), runId);
         baselineRunDir = new Path(cfg.runs(), runId).toString();
       }
       EvaluateVideosJob.run(spark, evalConfig(cfg, baselineRunDir));
-      String candidateRunId = "candidate-" + shortDigest(digest);
+      // runs are named by checkpoint digest: a candidate equal to the baseline checkpoint, or judged on an
+      // earlier night, reuses (resumes) its run instead of generating again
+      String candidateRunId = runIdOf(digest);
       generate(spark, cfg, cfg.candidate(), candidateRunId);
       String candidateRunDir = new Path(cfg.runs(), candidateRunId).toString();
       EvaluateVideosJob.Summary cs = EvaluateVideosJob.run(spark, evalConfig(cfg, candidateRunDir));
@@ -167,8 +171,9 @@ public final class NightlyRegression {
     return Digests.ofPath(java.nio.file.Path.of(ModelFiles.localize(weights, conf, work)));
   }
 
-  private static String shortDigest(String digest) {
+  /** The generation run of a checkpoint under {@code <home>/runs/}. */
+  static String runIdOf(String digest) {
     String hex = digest.substring(digest.indexOf(':') + 1);
-    return hex.substring(0, 16);
+    return "ckpt-" + hex.substring(0, 16);
   }
 }
