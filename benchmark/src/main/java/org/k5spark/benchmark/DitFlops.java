@@ -20,6 +20,17 @@ public record DitFlops(long modelDim, long ffDim, long timeDim, long textBlocks,
     }
   }
 
+  /** The counts for a config's {@code dit_params}. */
+  public static DitFlops of(org.k5spark.core.config.DitParams p) {
+    return new DitFlops(p.modelDim(), p.ffDim(), p.timeDim(), p.numTextBlocks(), p.numVisualBlocks(), p.inTextDim(),
+        p.inTextDim2(), p.patchVolume(), p.visualEmbedDim(), p.outVisualDim());
+  }
+
+  /** Patch tokens of a latent (T, H, W, C) under {@code patch_size}. */
+  public static long visualTokens(long[] latentThw, int[] patchSize) {
+    return (latentThw[0] / patchSize[0]) * (latentThw[1] / patchSize[1]) * (latentThw[2] / patchSize[2]);
+  }
+
   public Breakdown forward(long visualTokens, long textTokens, double attendedFraction) {
     double d = modelDim;
     double lv = visualTokens;

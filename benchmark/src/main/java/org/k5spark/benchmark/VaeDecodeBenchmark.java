@@ -19,7 +19,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import org.k5spark.core.engine.TorchRuntime;
 import org.k5spark.core.vae.HunyuanVae;
 import org.k5spark.core.vae.TilingPlan;
@@ -62,7 +61,7 @@ public final class VaeDecodeBenchmark {
     ObjectNode root = om.createObjectNode();
     root.put("benchmark", "vae_decode");
     root.put("date", Instant.now().toString());
-    root.set("machine", machine(om));
+    root.set("machine", MachineInfo.describe(om));
     root.put("vae", "TinyVae architecture, block_out_channels [" + width + " x4], norm_num_groups 4, layers_per_block 1,"
         + " latent 16, ratios 8/4, mid-block attention; float32, CPU");
     ArrayNode results = root.putArray("results");
@@ -129,7 +128,7 @@ public final class VaeDecodeBenchmark {
         values[i] = (float) (2 * rnd.nextDouble() - 1);
       }
       NDArray latent = m.create(values, new Shape(thw[0], thw[1], thw[2], 16));
-      long rssBefore = status("VmRSS");
+      long rssBefore = MachineInfo.procStatusKb("VmRSS");
       resetPeak();
       long t0 = System.nanoTime();
       try (NDManager scratch = m.newSubManager()) {
@@ -140,8 +139,8 @@ public final class VaeDecodeBenchmark {
       double seconds = (System.nanoTime() - t0) / 1e9;
       o.put("decode_s", Math.round(seconds * 100) / 100.0);
       o.put("rss_before_mib", rssBefore / 1024);
-      o.put("peak_rss_mib", status("VmHWM") / 1024);
-      o.put("peak_rss_during_decode_mib", (status("VmHWM") - rssBefore) / 1024);
+      o.put("peak_rss_mib", MachineInfo.procStatusKb("VmHWM") / 1024);
+      o.put("peak_rss_during_decode_mib", (MachineInfo.procStatusKb("VmHWM") - rssBefore) / 1024);
     }
     deleteTree(dir);
     return om.writeValueAsString(o);
@@ -154,36 +153,6 @@ public final class VaeDecodeBenchmark {
     } catch (IOException | RuntimeException e) {
       // older kernels or restricted /proc: the peak then covers the whole process
     }
-  }
-
-  /** A kB field of /proc/self/status. */
-  private static long status(String field) throws IOException {
-    for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-      if (line.startsWith(field + ":")) {
-        return Long.parseLong(line.replaceAll("[^0-9]", ""));
-      }
-    }
-    return -1;
-  }
-
-  private static ObjectNode machine(ObjectMapper om) {
-    ObjectNode m = om.createObjectNode();
-    m.put("cores", Runtime.getRuntime().availableProcessors());
-    m.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version"));
-    m.put("java", System.getProperty("java.version"));
-    try {
-      Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name")).findFirst()
-          .ifPresent(l -> m.put("cpu", l.substring(l.indexOf(':') + 1).trim()));
-      Files.readAllLines(Path.of("/proc/meminfo")).stream().filter(l -> l.startsWith("MemTotal")).findFirst()
-          .ifPresent(l -> m.put("mem_total_gib", String.format(Locale.ROOT, "%.1f",
-              Long.parseLong(l.replaceAll("[^0-9]", "")) / 1048576.0)));
-      m.put("load_avg_at_start", Files.readString(Path.of("/proc/loadavg")).trim());
-    } catch (IOException e) {
-      m.put("note", "no /proc: " + e.getMessage());
-    }
-    String omp = System.getenv("OMP_NUM_THREADS");
-    m.put("omp_num_threads", omp == null ? "default" : omp);
-    return m;
   }
 
   private static void deleteTree(Path dir) throws IOException {

@@ -60,34 +60,60 @@ final class TiledDecode {
       throw new IllegalArgumentException("temporal tile stride " + plan.strideFrames() + " frames is below one latent frame ("
           + tr + "): the reference's range() step would be 0");
     }
-    List<NDArray> row = new ArrayList<>();
+    List<Long> starts = new ArrayList<>();
     for (long i = 0; i < frames - lf + 1; i += sf) {
-      NDArray tile = z.get(slice(2, i, Math.min(i + lf + 1, frames)));
-      long[] ts = tile.getShape().getShape();
-      NDArray dec = ts[4] > lw || ts[3] > lh ? spatial(tile) : decoder.decode(tile);
-      tile.close();
-      if (i > 0) {
-        dec = dec.get(slice(2, 1, dec.getShape().get(2)));
-      }
-      row.add(dec);
+      starts.add(i);
     }
-    if (row.isEmpty()) {
+    if (starts.isEmpty()) {
       throw new IllegalArgumentException("latent of " + frames + " frames is shorter than one temporal tile ("
           + (lf + 1) + " latent frames): the reference fails on an empty torch.cat");
     }
-    NDList parts = new NDList();
-    for (int k = 0; k < row.size(); k++) {
-      NDArray tile = row.get(k);
+    // Streamed: tile k's kept frames are final once it is blended with tile k-1 (blending writes only
+    // into the later tile), so each piece goes straight into the output and tile k-1 is freed. Same
+    // values as the reference's decode-all / blend-all / cat, without holding every tile plus a copy.
+    long bound = (frames - 1) * tr + 1;
+    NDArray out = null;
+    long offset = 0;
+    NDArray prev = null;
+    NDArray prevFull = null;
+    for (int k = 0; k < starts.size(); k++) {
+      long i = starts.get(k);
+      NDArray tile = z.get(slice(2, i, Math.min(i + lf + 1, frames)));
+      long[] ts = tile.getShape().getShape();
+      NDArray full = ts[4] > lw || ts[3] > lh ? spatial(tile) : decoder.decode(tile);
+      tile.close();
+      NDArray dec = k > 0 ? full.get(slice(2, 1, full.getShape().get(2))) : full;
       if (k > 0) {
-        tile = blend(row.get(k - 1), tile, blend, 2);
-        long lim = k == row.size() - 1 ? plan.minFrames() : plan.strideFrames();
-        parts.add(crop(tile, 2, lim));
-      } else {
-        parts.add(crop(tile, 2, plan.strideFrames() + 1L));
+        blend(prev, dec, blend, 2);
       }
+      long lim = k == 0 ? plan.strideFrames() + 1L
+          : k == starts.size() - 1 ? plan.minFrames() : plan.strideFrames();
+      long[] ds = dec.getShape().getShape();
+      if (out == null) {
+        out = z.getManager().zeros(new Shape(ds[0], ds[1], bound, ds[3], ds[4]), dec.getDataType(), dec.getDevice());
+      }
+      long n = Math.min(Math.min(lim, ds[2]), bound - offset);
+      if (n > 0) {
+        try (NDArray piece = dec.get(slice(2, 0, n))) {
+          out.set(slice(2, offset, offset + n), piece);
+        }
+        offset += n;
+      }
+      closeTile(prev, prevFull);
+      prev = dec;
+      prevFull = full;
     }
-    NDArray out = parts.size() == 1 ? parts.get(0).duplicate() : NDArrays.concat(parts, 2);
-    return crop(out, 2, (frames - 1) * tr + 1);
+    closeTile(prev, prevFull);
+    return offset < bound ? out.get(slice(2, 0, offset)) : out;
+  }
+
+  private static void closeTile(NDArray view, NDArray full) {
+    if (view != null && view != full) {
+      view.close();
+    }
+    if (full != null) {
+      full.close();
+    }
   }
 
   /** {@code tiled_decode}: spatial tiles of one (temporal tile of the) latent. */

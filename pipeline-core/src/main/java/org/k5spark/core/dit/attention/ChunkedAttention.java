@@ -13,6 +13,21 @@ public final class ChunkedAttention implements AttentionBackend {
   /** Upper bound on score-block elements per chunk (~64 MB in float32). */
   private static final long MAX_SCORE_ELEMENTS = 16L << 20;
 
+  /** Query rows per chunk; 0 = as many as fit {@link #MAX_SCORE_ELEMENTS}. */
+  private final long chunkRows;
+
+  public ChunkedAttention() {
+    this(0);
+  }
+
+  /** @param chunkRows fixed query rows per chunk (benchmarks compare sizes), or 0 for the memory-bounded default */
+  public ChunkedAttention(long chunkRows) {
+    if (chunkRows < 0) {
+      throw new IllegalArgumentException("chunk rows must be >= 0: " + chunkRows);
+    }
+    this.chunkRows = chunkRows;
+  }
+
   @Override
   public String name() {
     return "chunked";
@@ -29,7 +44,8 @@ public final class ChunkedAttention implements AttentionBackend {
     NDArray qh = q.transpose(1, 0, 2);
     NDArray kt = k.transpose(1, 2, 0);
     NDArray vh = v.transpose(1, 0, 2);
-    long chunk = Math.max(1, Math.min(lq, MAX_SCORE_ELEMENTS / Math.max(1, heads * lk)));
+    long chunk = chunkRows > 0 ? Math.min(lq, chunkRows)
+        : Math.max(1, Math.min(lq, MAX_SCORE_ELEMENTS / Math.max(1, heads * lk)));
     NDList outs = new NDList();
     for (long s = 0; s < lq; s += chunk) {
       long e = Math.min(lq, s + chunk);
