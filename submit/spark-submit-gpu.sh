@@ -9,7 +9,9 @@
 # APP_JAR (jobs/target/jobs-*-app.jar; build with `mvn -Pgpu -pl jobs -am package -DskipTests` for CUDA libtorch),
 # EXECUTORS (2), GPUS_PER_EXECUTOR (1: one task per GPU), EXECUTOR_MEMORY (16g), EXECUTOR_OVERHEAD (24g: libtorch and
 # CUDA allocate off-heap), S3_ENDPOINT (non-AWS S3), K8S_IMAGE (Kubernetes), HADOOP_AWS_JARS (comma list, when the
-# Spark distribution lacks hadoop-aws 3.3.4 + aws-java-sdk-bundle), GPU_DISCOVERY_SCRIPT, SPARK_HOME.
+# Spark distribution lacks hadoop-aws 3.3.4 + aws-java-sdk-bundle), GPU_DISCOVERY_SCRIPT, SPARK_HOME, MAIN_CLASS + APP_NAME
+# (the other jobs: org.k5spark.jobs.evaluate.EvaluateVideosMain --run s3a://bucket/k5/<run_id> [--weights-dir ...];
+# org.k5spark.jobs.nightly.NightlyMain --candidate ... --baseline-checkpoint ... --home s3a://bucket/k5-nightly).
 #
 # Credentials are NEVER passed here: s3a takes them from its provider chain on driver and executors —
 # instance profile / IRSA web identity / environment (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN set
@@ -25,8 +27,8 @@ GPUS="${GPUS_PER_EXECUTOR:-1}"
 
 args=(
   --master "$MASTER" --deploy-mode "${DEPLOY_MODE:-client}"
-  --name "k5-generate"
-  --class org.k5spark.jobs.generate.GenerateVideosMain
+  --name "${APP_NAME:-k5-generate}"
+  --class "${MAIN_CLASS:-org.k5spark.jobs.generate.GenerateVideosMain}"
   --num-executors "${EXECUTORS:-2}"
   --executor-cores "$GPUS"
   --executor-memory "${EXECUTOR_MEMORY:-16g}"

@@ -2,7 +2,8 @@
 # The packaged job on this machine through Spark's own launcher (what a cluster runs, on local[*]).
 #   submit/spark-submit-local.sh --prompts configs/prompts/sample.csv --out /tmp/k5-out --run-id try1 --model <yaml> ...
 # Uses $SPARK_HOME/bin/spark-submit when SPARK_HOME is set, else the Spark jars Maven resolved for the build.
-# For day-to-day local runs `submit/k5 generate ...` is the same job without the app jar.
+# For day-to-day local runs `submit/k5 generate ...` is the same job without the app jar. MAIN_CLASS picks another
+# job: org.k5spark.jobs.evaluate.EvaluateVideosMain, org.k5spark.jobs.nightly.NightlyMain.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 APP_JAR="$(ls "$ROOT"/jobs/target/jobs-*-app.jar 2>/dev/null | head -1 || true)"
@@ -14,7 +15,7 @@ fi
 export OPT_OUT_TRACKING=true SPARK_LOCAL_IP="${SPARK_LOCAL_IP:-127.0.0.1}"
 args=(--master "${MASTER:-local[*]}" --conf spark.ui.enabled=false
       --conf "spark.driver.extraJavaOptions=-Dai.djl.offline=true"
-      --class org.k5spark.jobs.generate.GenerateVideosMain "$APP_JAR")
+      --class "${MAIN_CLASS:-org.k5spark.jobs.generate.GenerateVideosMain}" "$APP_JAR")
 if [[ -n "${SPARK_HOME:-}" ]]; then
   exec "$SPARK_HOME/bin/spark-submit" "${args[@]}" "$@"
 fi

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.k5spark.eval.compare.Comparison;
 import org.k5spark.eval.compare.RunTable;
+import org.k5spark.eval.report.ContactSheet;
 import org.k5spark.eval.report.HtmlReport;
 import org.k5spark.eval.report.MarkdownSummary;
 import org.k5spark.eval.report.Thumbnail;
@@ -25,6 +26,16 @@ public final class ReportCommand implements Callable<Integer> {
   @Option(names = "--thumbs", paramLabel = "DIR",
       description = "Contact sheets made by the caller: DIR/<run label>/<prompt_id>.png|.jpg (optional).")
   Path thumbs;
+
+  @Option(names = "--sheets-from-videos", description = "Make a contact sheet of every prompt's video (the metrics CSV's"
+      + " video_path, local files) where --thumbs has none.")
+  boolean sheetsFromVideos;
+
+  @Option(names = "--sheet-frames", defaultValue = "6", description = "Frames per contact sheet (default ${DEFAULT-VALUE}).")
+  int sheetFrames;
+
+  @Option(names = "--sheet-height", defaultValue = "72", description = "Contact sheet height in pixels (default ${DEFAULT-VALUE}).")
+  int sheetHeight;
 
   @Option(names = "--title", defaultValue = "k5 run comparison")
   String title;
@@ -47,9 +58,25 @@ public final class ReportCommand implements Callable<Integer> {
 
   private Map<String, Map<String, Thumbnail>> thumbnails(Comparison c) throws IOException {
     Map<String, Map<String, Thumbnail>> m = new LinkedHashMap<>();
-    if (thumbs == null) {
-      return m;
+    if (thumbs != null) {
+      fromDirectory(c, m);
     }
+    if (sheetsFromVideos) {
+      for (RunTable r : c.runs()) {
+        for (var v : r.videos()) {
+          if (v.ok() && !m.getOrDefault(v.promptId(), Map.of()).containsKey(r.runId())) {
+            Thumbnail t = ContactSheet.fromVideo(v.videoPath(), sheetFrames, sheetHeight);
+            if (t != null) {
+              m.computeIfAbsent(v.promptId(), k -> new LinkedHashMap<>()).put(r.runId(), t);
+            }
+          }
+        }
+      }
+    }
+    return m;
+  }
+
+  private void fromDirectory(Comparison c, Map<String, Map<String, Thumbnail>> m) throws IOException {
     if (!Files.isDirectory(thumbs)) {
       throw new IOException("--thumbs " + thumbs + " is not a directory");
     }
@@ -65,6 +92,5 @@ public final class ReportCommand implements Callable<Integer> {
         }
       }
     }
-    return m;
   }
 }

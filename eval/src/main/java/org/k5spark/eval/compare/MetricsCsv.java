@@ -43,7 +43,7 @@ import org.k5spark.eval.io.AtomicFiles;
 public final class MetricsCsv {
   public static final String METRIC_PREFIX = "metric.";
   public static final String CONFIG_PREFIX = "config.";
-  static final List<String> FIXED = List.of("run_id", "prompt_id", "prompt", "concept", "motion_level", "seed",
+  public static final List<String> FIXED = List.of("run_id", "prompt_id", "prompt", "concept", "motion_level", "seed",
       "status", "video_path", "gpu_seconds");
 
   private MetricsCsv() {

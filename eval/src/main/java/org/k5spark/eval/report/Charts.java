@@ -86,6 +86,33 @@ public final class Charts {
     return svg(chart, 720, 80 + 22 * Math.max(1, ds.getColumnCount() * Math.max(1, runs.size())));
   }
 
+  /**
+   * A metric's trend over nights: the candidate's mean per night as a line, nights that regressed on this
+   * metric marked by a red point (categories = night ids in the given order).
+   */
+  public static String trend(String metric, List<String> nights, List<Double> values, List<Boolean> regressed) {
+    DefaultCategoryDataset ds = new DefaultCategoryDataset();
+    for (int i = 0; i < nights.size(); i++) {
+      Double v = values.get(i);
+      ds.addValue(v, "candidate mean", nights.get(i));
+      ds.addValue(Boolean.TRUE.equals(regressed.get(i)) ? v : null, "regression", nights.get(i));
+    }
+    JFreeChart chart = ChartFactory.createLineChart(metric + " over nights", null, metric, ds, PlotOrientation.VERTICAL,
+        true, false, false);
+    CategoryPlot plot = chart.getCategoryPlot();
+    ((NumberAxis) plot.getRangeAxis()).setAutoRangeIncludesZero(false);
+    org.jfree.chart.renderer.category.LineAndShapeRenderer r =
+        (org.jfree.chart.renderer.category.LineAndShapeRenderer) plot.getRenderer();
+    r.setSeriesPaint(0, new Color(0x1565c0));
+    r.setSeriesShapesVisible(0, true);
+    r.setSeriesPaint(1, LOSS);
+    r.setSeriesLinesVisible(1, false);
+    r.setSeriesShapesVisible(1, true);
+    r.setSeriesShape(1, new java.awt.geom.Ellipse2D.Double(-6, -6, 12, 12));
+    plot.getDomainAxis().setCategoryLabelPositions(org.jfree.chart.axis.CategoryLabelPositions.UP_45);
+    return svg(chart, 640, 300);
+  }
+
   private static String svg(JFreeChart chart, int width, int height) {
     chart.setBackgroundPaint(Color.WHITE);
     if (chart.getPlot() instanceof CategoryPlot plot) {

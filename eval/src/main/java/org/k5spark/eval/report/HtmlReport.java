@@ -42,6 +42,17 @@ public final class HtmlReport {
     this.bestWorstK = bestWorstK;
   }
 
+  private final java.util.List<String> sections = new java.util.ArrayList<>();
+
+  /**
+   * Adds a section rendered right after the title (e.g. a nightly verdict with trend charts). The caller
+   * owns its escaping: every user string in {@code html} must already have gone through {@link Text#html}.
+   */
+  public HtmlReport addSection(String html) {
+    sections.add(html);
+    return this;
+  }
+
   public void write(Path file) throws IOException {
     AtomicFiles.writeAtomically(file, render());
   }
@@ -56,6 +67,7 @@ public final class HtmlReport {
         .append(" · percentile bootstrap, ").append(cmp.bootstrapResamples()).append(" resamples, seed ")
         .append(cmp.seed()).append(", ").append(Text.level(cmp.level())).append(" CI · win rate = (wins + ties/2)/n")
         .append("</p>\n");
+    sections.forEach(h::append);
     runs(h);
     vbench(h);
     for (PairComparison pc : cmp.pairs()) {

@@ -22,6 +22,8 @@ import picocli.CommandLine.Command;
         SbsCommand.class,
         MetricsCommand.class,
         org.k5spark.jobs.generate.GenerateCommand.class,
+        org.k5spark.jobs.evaluate.EvaluateCommand.class,
+        org.k5spark.jobs.nightly.NightlyCommand.class,
     })
 public final class K5 implements Runnable {
   @Override

@@ -88,7 +88,7 @@ public class GenerateCommand implements Callable<Integer> {
   @Option(names = "--sample", description = "Deterministic stratified sample of N prompts (see --by).")
   int sample;
 
-  @Option(names = "--by", description = "Sample strata: concept (first label) or motion_level. Default: ${DEFAULT-VALUE}")
+  @Option(names = "--by", description = "Sample strata: concept (first label), motion_level or concept+motion_level. Default: ${DEFAULT-VALUE}")
   String by = "concept";
 
   @Option(names = "--limit", description = "Only the first N prompts (after filters and sampling).")

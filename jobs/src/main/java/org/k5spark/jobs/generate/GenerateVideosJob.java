@@ -6,9 +6,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -171,43 +168,9 @@ public final class GenerateVideosJob {
     return all;
   }
 
-  /** Every committed part, read in parallel (an object store answers each GET in tens of ms). */
+  /** Every committed part (read in parallel: an object store answers each GET in tens of ms). */
   static Map<String, PartRecord> readParts(RunLayout layout, Configuration conf) throws IOException {
-    FileSystem fs = layout.parts().getFileSystem(conf);
-    Map<String, PartRecord> out = new HashMap<>();
-    if (!fs.exists(layout.parts())) {
-      return out;
-    }
-    ExecutorService pool = Executors.newFixedThreadPool(8);
-    try {
-      List<Future<PartRecord>> futures = new ArrayList<>();
-      for (FileStatus st : fs.listStatus(layout.parts())) {
-        if (st.isFile() && st.getPath().getName().endsWith(".json")) {
-          futures.add(pool.submit(() -> {
-            try (var in = fs.open(st.getPath())) {
-              return PartRecord.fromJson(in.readAllBytes());
-            } catch (IOException e) {
-              LOG.warn("ignoring unreadable part {}: {}", st.getPath(), e.toString());
-              return null;
-            }
-          }));
-        }
-      }
-      for (Future<PartRecord> f : futures) {
-        PartRecord r = f.get();
-        if (r != null) {
-          out.put(r.promptId(), r);
-        }
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IOException("interrupted reading parts", e);
-    } catch (java.util.concurrent.ExecutionException e) {
-      throw new IOException(e.getCause());
-    } finally {
-      pool.shutdownNow();
-    }
-    return out;
+    return org.k5spark.jobs.spark.PartFiles.readAll(layout.parts(), conf, PartRecord::fromJson, PartRecord::promptId);
   }
 
   private static void writeRunJson(SparkSession spark, GenerateConfig cfg, Configuration conf, Map<String, Object> summary)

@@ -16,7 +16,7 @@ import java.util.Map;
  * @param concept keep rows whose concept labels contain this label (case-insensitive), null = all
  * @param motionLevel keep rows with this motion level, null = all
  * @param sample stratified sample size, 0 = no sampling
- * @param sampleBy "concept" (first label) or "motion_level"
+ * @param sampleBy "concept" (first label), "motion_level" or "concept+motion_level" (joint strata)
  * @param limit keep the first N accepted rows in file order after sampling, 0 = no limit
  */
 public record PromptSelection(String concept, String motionLevel, int sample, String sampleBy, int limit)
@@ -108,10 +108,15 @@ public record PromptSelection(String concept, String motionLevel, int sample, St
     if ("motion_level".equals(sampleBy) || "motion-level".equals(sampleBy)) {
       return r.motionLevel() == null ? "" : r.motionLevel();
     }
-    if (!"concept".equals(sampleBy)) {
-      throw new IllegalArgumentException("--by must be concept or motion_level, got " + sampleBy);
+    String concept = r.concepts().isEmpty() ? "" : r.concepts().get(0).toLowerCase(Locale.ROOT);
+    if ("concept+motion_level".equals(sampleBy)) {
+      // joint strata (the nightly subset): every concept x motion cell keeps its share
+      return concept + "|" + (r.motionLevel() == null ? "" : r.motionLevel());
     }
-    return r.concepts().isEmpty() ? "" : r.concepts().get(0).toLowerCase(Locale.ROOT);
+    if (!"concept".equals(sampleBy)) {
+      throw new IllegalArgumentException("--by must be concept, motion_level or concept+motion_level, got " + sampleBy);
+    }
+    return concept;
   }
 
   private static String orderKey(PromptRecord r) {

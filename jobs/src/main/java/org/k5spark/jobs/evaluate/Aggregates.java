@@ -1,0 +1,83 @@
+package org.k5spark.jobs.evaluate;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVPrinter;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.k5spark.eval.compare.RunTable;
+import org.k5spark.eval.compare.VideoScore;
+import org.k5spark.eval.stats.Bootstrap;
+import org.k5spark.eval.stats.ConfidenceInterval;
+import org.k5spark.eval.stats.Group;
+
+/**
+ * Per-run aggregates of every metric (and gpu_seconds): overall, per concept label (a video counts for
+ * each of its labels) and per motion level, each with the mean's percentile-bootstrap CI over videos.
+ * Only scored ({@code ok}) videos where the metric was computed count.
+ */
+public final class Aggregates {
+  public static final String GPU_SECONDS = "gpu_seconds";
+  private static final String[] HEADER = {"run_id", "metric", "group_kind", "group", "n", "mean", "ci_lower", "ci_upper",
+      "level"};
+
+  /** One aggregate. */
+  public record Line(String runId, String metric, Group group, int n, ConfidenceInterval mean) {}
+
+  private Aggregates() {}
+
+  public static List<Line> compute(RunTable run, List<String> metrics, Bootstrap bootstrap) {
+    List<VideoScore> ok = run.videos().stream().filter(VideoScore::ok).toList();
+    Map<Group, List<VideoScore>> groups = Group.split(ok, VideoScore::concepts, VideoScore::motionLevel);
+    List<String> names = new ArrayList<>(metrics);
+    names.add(GPU_SECONDS);
+    List<Line> out = new ArrayList<>();
+    for (String m : names) {
+      for (Map.Entry<Group, List<VideoScore>> g : groups.entrySet()) {
+        double[] x = g.getValue().stream()
+            .map(v -> m.equals(GPU_SECONDS) ? v.gpuSeconds() : v.metric(m))
+            .filter(d -> d != null && !d.isNaN()).mapToDouble(Double::doubleValue).toArray();
+        if (x.length > 0 || g.getKey().equals(Group.OVERALL)) {
+          out.add(new Line(run.runId(), m, g.getKey(), x.length, bootstrap.mean(x)));
+        }
+      }
+    }
+    return out;
+  }
+
+  private static Object[] values(Line l) {
+    return new Object[] {l.runId(), l.metric(), l.group().kind().name().toLowerCase(java.util.Locale.ROOT),
+        l.group().label(), l.n(), l.mean().estimate(), l.mean().lower(), l.mean().upper(), l.mean().level()};
+  }
+
+  public static byte[] toCsv(List<Line> lines) throws IOException {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (CSVPrinter p = new CSVPrinter(new OutputStreamWriter(bytes, StandardCharsets.UTF_8),
+        CSVFormat.RFC4180.builder().setHeader(HEADER).build())) {
+      for (Line l : lines) {
+        p.printRecord(values(l));
+      }
+    }
+    return bytes.toByteArray();
+  }
+
+  public static Dataset<Row> toDataFrame(SparkSession spark, List<Line> lines) {
+    StructType schema = new StructType()
+        .add("run_id", DataTypes.StringType).add("metric", DataTypes.StringType)
+        .add("group_kind", DataTypes.StringType).add("group", DataTypes.StringType)
+        .add("n", DataTypes.IntegerType).add("mean", DataTypes.DoubleType)
+        .add("ci_lower", DataTypes.DoubleType).add("ci_upper", DataTypes.DoubleType)
+        .add("level", DataTypes.DoubleType);
+    return spark.createDataFrame(lines.stream().map(l -> RowFactory.create(values(l))).toList(), schema);
+  }
+}

@@ -1,0 +1,54 @@
+package org.k5spark.jobs.evaluate;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import java.io.IOException;
+import java.io.Serializable;
+import java.util.Map;
+
+/**
+ * The committed evaluation of one video, {@code <run>/eval/parts/<prompt_id>.json}. {@code videoBytes} is
+ * the size of the video that was scored (-1: it did not exist), so a re-run re-scores a video that was
+ * regenerated since, and skips everything else.
+ *
+ * @param status     ok | missing | corrupt | error
+ * @param metrics    metric name to value (booleans as 0/1); a null value = not computed
+ * @param notComputed metric name to the reason it was not computed
+ * @param estimators metric name to the estimator that produced it
+ */
+public record EvalRecord(String promptId, String status, String error, long videoBytes, Map<String, Double> metrics,
+    Map<String, String> estimators, Map<String, String> notComputed, double evalSeconds, String device,
+    String executorId, int attempt, long finishedAtMs) implements Serializable {
+  public static final String OK = "ok";
+  public static final String MISSING = "missing";
+  public static final String CORRUPT = "corrupt";
+  public static final String ERROR = "error";
+
+  private static final ObjectMapper JSON = new ObjectMapper()
+      .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+      .setSerializationInclusion(JsonInclude.Include.ALWAYS)
+      .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+
+  public byte[] toJson() {
+    try {
+      return JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(this);
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  public static EvalRecord fromJson(byte[] json) throws IOException {
+    return JSON.readValue(json, EvalRecord.class);
+  }
+
+  public boolean ok() {
+    return OK.equals(status);
+  }
+
+  /** Final unless an unexpected exception stopped it: missing and corrupt stay so until the video changes. */
+  public boolean settled() {
+    return !ERROR.equals(status);
+  }
+}
