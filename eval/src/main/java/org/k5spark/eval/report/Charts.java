@@ -61,11 +61,16 @@ public final class Charts {
     return svg(chart, 720, 80 + 36 * Math.max(1, ds.getColumnCount()));
   }
 
-  /** Grouped bars: mean of each metric per run (one bar per run). */
+  /**
+   * Grouped bars: mean of each metric per run (one bar per run). Only metrics whose means all lie in [0, 1]
+   * (the VBench scores) share the axis; counts and raw statistics (frame counts, sharpness) would flatten
+   * them, and they are in the tables anyway.
+   */
   public static String means(List<RunTable> runs, List<String> metrics) {
-    DefaultCategoryDataset ds = new DefaultCategoryDataset();
-    for (RunTable run : runs) {
-      for (String m : metrics) {
+    java.util.Map<String, java.util.Map<String, Double>> byMetric = new java.util.LinkedHashMap<>();
+    for (String m : metrics) {
+      java.util.Map<String, Double> perRun = new java.util.LinkedHashMap<>();
+      for (RunTable run : runs) {
         double s = 0;
         int n = 0;
         for (var v : run.videos()) {
@@ -76,11 +81,17 @@ public final class Charts {
           }
         }
         if (n > 0) {
-          ds.addValue(s / n, run.runId(), m);
+          perRun.put(run.runId(), s / n);
         }
       }
+      if (!perRun.isEmpty() && perRun.values().stream().allMatch(x -> x >= 0 && x <= 1)) {
+        byMetric.put(m, perRun);
+      }
     }
-    JFreeChart chart = ChartFactory.createBarChart("Mean per metric", null, "mean", ds, PlotOrientation.HORIZONTAL,
+    DefaultCategoryDataset ds = new DefaultCategoryDataset();
+    byMetric.forEach((m, perRun) -> perRun.forEach((run, mean) -> ds.addValue(mean, run, m)));
+    JFreeChart chart = ChartFactory.createBarChart("Mean per metric (scores in [0, 1])", null, "mean", ds,
+        PlotOrientation.HORIZONTAL,
         true, false, false);
     ((BarRenderer) chart.getCategoryPlot().getRenderer()).setShadowVisible(false);
     return svg(chart, 720, 80 + 22 * Math.max(1, ds.getColumnCount() * Math.max(1, runs.size())));
