@@ -17,6 +17,7 @@ import org.k5spark.core.engine.TorchRuntime;
 import org.k5spark.core.weights.StrictLoader;
 import org.k5spark.core.weights.TensorSource;
 import org.k5spark.core.weights.WeightFileException;
+import org.k5spark.core.weights.WeightSet;
 
 /**
  * CLIP's text transformer (ViT-L/14 text tower in Kandinsky): pre-LN layers with causal + key-padding
@@ -25,16 +26,14 @@ import org.k5spark.core.weights.WeightFileException;
 public final class ClipTextEncoder implements AutoCloseable {
   private static final String P = "text_model.";
   private final ClipTextConfig config;
-  private NDManager weights;
-  private Map<String, NDArray> w;
+  private final WeightSet w;
 
   /** Outputs of one call: {@code lastHiddenState (B, L, hidden)} and {@code pooled (B, hidden)}. */
   public record Output(NDArray lastHiddenState, NDArray pooled) {}
 
   private ClipTextEncoder(ClipTextConfig config, NDManager weights, Map<String, NDArray> w) {
     this.config = config;
-    this.weights = weights;
-    this.w = w;
+    this.w = new WeightSet(weights, w);
   }
 
   /** Loads {@code dir/config.json} + safetensors; {@code vision_model.*} and the projections are ignored. */
@@ -88,7 +87,7 @@ public final class ClipTextEncoder implements AutoCloseable {
   }
 
   public Device device() {
-    return weights.getDevice();
+    return w.device();
   }
 
   /**
@@ -216,23 +215,11 @@ public final class ClipTextEncoder implements AutoCloseable {
 
   /** Moves the weights to {@code device}; frees the old copies. */
   public void toDevice(Device device) {
-    if (device.equals(device())) {
-      return;
-    }
-    NDManager m = TorchRuntime.newManager(device);
-    Map<String, NDArray> moved = new LinkedHashMap<>();
-    for (var e : w.entrySet()) {
-      NDArray c = e.getValue().toDevice(device, true);
-      c.attach(m);
-      moved.put(e.getKey(), c);
-    }
-    weights.close();
-    weights = m;
-    w = moved;
+    w.toDevice(device);
   }
 
   @Override
   public void close() {
-    weights.close();
+    w.close();
   }
 }

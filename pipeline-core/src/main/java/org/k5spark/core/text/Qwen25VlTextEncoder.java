@@ -16,6 +16,7 @@ import org.k5spark.core.engine.TorchRuntime;
 import org.k5spark.core.weights.StrictLoader;
 import org.k5spark.core.weights.TensorSource;
 import org.k5spark.core.weights.WeightFileException;
+import org.k5spark.core.weights.WeightSet;
 
 /**
  * The language-model half of Qwen2.5-VL (text path only): token embeddings, decoder layers (GQA attention with
@@ -25,14 +26,12 @@ import org.k5spark.core.weights.WeightFileException;
 public final class Qwen25VlTextEncoder implements AutoCloseable {
   private final QwenTextConfig config;
   private final String prefix;
-  private NDManager weights;
-  private Map<String, NDArray> w;
+  private final WeightSet w;
 
   private Qwen25VlTextEncoder(QwenTextConfig config, String prefix, NDManager weights, Map<String, NDArray> w) {
     this.config = config;
     this.prefix = prefix;
-    this.weights = weights;
-    this.w = w;
+    this.w = new WeightSet(weights, w);
   }
 
   /**
@@ -96,11 +95,11 @@ public final class Qwen25VlTextEncoder implements AutoCloseable {
   }
 
   public Device device() {
-    return weights.getDevice();
+    return w.device();
   }
 
   public boolean hasLmHead() {
-    return w.containsKey("lm_head.weight") || config.tieWordEmbeddings();
+    return w.contains("lm_head.weight") || config.tieWordEmbeddings();
   }
 
   /** {@code hidden_states[-1]} (after the final norm) of {@code ids (B, L)}, causal, no attention mask. */
@@ -193,23 +192,11 @@ public final class Qwen25VlTextEncoder implements AutoCloseable {
 
   /** Moves the weights to {@code device} (e.g. off the GPU while the DiT runs); frees the old copies. */
   public void toDevice(Device device) {
-    if (device.equals(device())) {
-      return;
-    }
-    NDManager m = TorchRuntime.newManager(device);
-    Map<String, NDArray> moved = new LinkedHashMap<>();
-    for (var e : w.entrySet()) {
-      NDArray c = e.getValue().toDevice(device, true);
-      c.attach(m);
-      moved.put(e.getKey(), c);
-    }
-    weights.close();
-    weights = m;
-    w = moved;
+    w.toDevice(device);
   }
 
   @Override
   public void close() {
-    weights.close();
+    w.close();
   }
 }
