@@ -1,12 +1,7 @@
 package org.k5spark.jobs.generate;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import org.k5spark.jobs.cli.JobDefaults;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -197,48 +192,9 @@ public class GenerateCommand implements Callable<Integer> {
 
   /** Re-parses YAML-derived options followed by the real arguments, so the real ones override. */
   GenerateCommand withJobDefaults() throws IOException {
-    Map<String, Object> yaml = loadJobDefaults(jobConfig);
-    List<String> args = new ArrayList<>();
-    for (var e : yaml.entrySet()) {
-      if (spec.findOption("--" + e.getKey()) == null) {
-        throw new CommandLine.ParameterException(spec.commandLine(),
-            "job config key '" + e.getKey() + "' is not an option of " + spec.name());
-      }
-      if (e.getValue() != null) {
-        args.add("--" + e.getKey() + "=" + e.getValue());
-      }
-    }
-    // this command's own matched options (originalArgs() would include a parent command's words)
-    CommandLine.ParseResult pr = spec.commandLine().getParseResult();
-    for (CommandLine.Model.OptionSpec o : pr.matchedOptions()) {
-      List<String> values = pr.matchedOption(o.longestName()).originalStringValues();
-      if (values.isEmpty()) {
-        args.add(o.longestName());
-      }
-      for (String v : values) {
-        args.add(o.longestName() + "=" + v);
-      }
-    }
+    String[] args = JobDefaults.mergedArgs(spec, JobDefaults.load(jobConfig, DEFAULTS_RESOURCE), "job config");
     GenerateCommand c = new GenerateCommand(local);
-    new CommandLine(c).setOverwrittenOptionsAllowed(true).parseArgs(args.toArray(String[]::new));
+    new CommandLine(c).setOverwrittenOptionsAllowed(true).parseArgs(args);
     return c;
-  }
-
-  @SuppressWarnings("unchecked")
-  static Map<String, Object> loadJobDefaults(String path) throws IOException {
-    ObjectMapper m = new ObjectMapper(new YAMLFactory());
-    if (path != null) {
-      try (InputStream in = Files.newInputStream(Path.of(path))) {
-        Map<String, Object> map = m.readValue(in, Map.class);
-        return map == null ? Map.of() : map;
-      }
-    }
-    try (InputStream in = GenerateCommand.class.getClassLoader().getResourceAsStream(DEFAULTS_RESOURCE)) {
-      if (in == null) {
-        return Map.of();
-      }
-      Map<String, Object> map = m.readValue(in, Map.class);
-      return map == null ? Map.of() : map;
-    }
   }
 }

@@ -1,15 +1,10 @@
 package org.k5spark.jobs.nightly;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import org.k5spark.jobs.cli.JobDefaults;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -153,49 +148,9 @@ public class NightlyCommand implements Callable<Integer> {
 
   /** Re-parses the YAML-derived options followed by this command's own, so the command line wins. */
   NightlyCommand withDefaults() throws IOException {
-    List<String> args = new ArrayList<>();
-    CommandLine.ParseResult pr = spec.commandLine().getParseResult();
-    for (var e : loadDefaults(config).entrySet()) {
-      CommandLine.Model.OptionSpec option = spec.findOption("--" + e.getKey());
-      if (option == null) {
-        throw new CommandLine.ParameterException(spec.commandLine(),
-            "nightly config key '" + e.getKey() + "' is not an option of " + spec.name());
-      }
-      if (pr.hasMatchedOption(option)) {
-        continue; // given on the command line: replaces the file's value (lists and maps too)
-      }
-      if (e.getValue() instanceof Map<?, ?> m) {
-        m.forEach((k, v) -> args.add("--" + e.getKey() + "=" + k + "=" + v));
-      } else if (e.getValue() instanceof List<?> l) {
-        l.forEach(v -> args.add("--" + e.getKey() + "=" + v));
-      } else if (e.getValue() != null) {
-        args.add("--" + e.getKey() + "=" + e.getValue());
-      }
-    }
-    for (CommandLine.Model.OptionSpec o : pr.matchedOptions()) {
-      List<String> values = pr.matchedOption(o.longestName()).originalStringValues();
-      if (values.isEmpty()) {
-        args.add(o.longestName());
-      }
-      for (String v : values) {
-        args.add(o.longestName() + "=" + v);
-      }
-    }
+    String[] args = JobDefaults.mergedArgs(spec, JobDefaults.load(config, DEFAULTS_RESOURCE), "nightly config");
     NightlyCommand c = new NightlyCommand(local);
-    new CommandLine(c).setOverwrittenOptionsAllowed(true).parseArgs(args.toArray(String[]::new));
+    new CommandLine(c).setOverwrittenOptionsAllowed(true).parseArgs(args);
     return c;
-  }
-
-  @SuppressWarnings("unchecked")
-  static Map<String, Object> loadDefaults(String path) throws IOException {
-    ObjectMapper m = new ObjectMapper(new YAMLFactory());
-    try (InputStream in = path != null ? Files.newInputStream(Path.of(path))
-        : NightlyCommand.class.getClassLoader().getResourceAsStream(DEFAULTS_RESOURCE)) {
-      if (in == null) {
-        return Map.of();
-      }
-      Map<String, Object> map = m.readValue(in, Map.class);
-      return map == null ? Map.of() : map;
-    }
   }
 }
