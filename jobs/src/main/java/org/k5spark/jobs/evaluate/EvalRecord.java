@@ -1,10 +1,7 @@
 package org.k5spark.jobs.evaluate;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import java.io.IOException;
+import org.k5spark.jobs.spark.PartFiles;
 import java.io.Serializable;
 import java.util.Map;
 
@@ -26,21 +23,12 @@ public record EvalRecord(String promptId, String status, String error, long vide
   public static final String CORRUPT = "corrupt";
   public static final String ERROR = "error";
 
-  private static final ObjectMapper JSON = new ObjectMapper()
-      .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
-      .setSerializationInclusion(JsonInclude.Include.ALWAYS)
-      .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
-
   public byte[] toJson() {
-    try {
-      return JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(this);
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
-    }
+    return PartFiles.toJson(this);
   }
 
   public static EvalRecord fromJson(byte[] json) throws IOException {
-    return JSON.readValue(json, EvalRecord.class);
+    return PartFiles.fromJson(json, EvalRecord.class);
   }
 
   public boolean ok() {

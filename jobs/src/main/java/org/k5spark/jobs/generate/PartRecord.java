@@ -1,11 +1,9 @@
 package org.k5spark.jobs.generate;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import java.io.IOException;
 import java.io.Serializable;
 import java.util.Map;
+import org.k5spark.jobs.spark.PartFiles;
 
 /**
  * The committed result of one prompt, written atomically as {@code <run>/parts/<prompt_id>.json}
@@ -21,20 +19,12 @@ public record PartRecord(String promptId, String status, String error, String vi
   public static final String FAILED = "failed";
   public static final String REJECTED = "rejected";
 
-  private static final ObjectMapper JSON = new ObjectMapper()
-      .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
-      .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
-
   public byte[] toJson() {
-    try {
-      return JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(this);
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
-    }
+    return PartFiles.toJson(this);
   }
 
   public static PartRecord fromJson(byte[] json) throws IOException {
-    return JSON.readValue(json, PartRecord.class);
+    return PartFiles.fromJson(json, PartRecord.class);
   }
 
   public boolean ok() {

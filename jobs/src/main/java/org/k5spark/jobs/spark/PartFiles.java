@@ -23,6 +23,23 @@ import org.slf4j.LoggerFactory;
  */
 public final class PartFiles {
   private static final Logger LOG = LoggerFactory.getLogger(PartFiles.class);
+  /** Part files are snake_case JSON; unknown fields are ignored so older parts stay readable. */
+  private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper()
+      .setPropertyNamingStrategy(com.fasterxml.jackson.databind.PropertyNamingStrategies.SNAKE_CASE)
+      .configure(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+
+  /** One part record as pretty-printed JSON bytes. */
+  public static byte[] toJson(Object record) {
+    try {
+      return JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(record);
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  public static <T> T fromJson(byte[] json, Class<T> type) throws java.io.IOException {
+    return JSON.readValue(json, type);
+  }
 
   /** Parses one part file's bytes. */
   @FunctionalInterface
