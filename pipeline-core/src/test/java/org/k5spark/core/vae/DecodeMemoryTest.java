@@ -39,6 +39,9 @@ class DecodeMemoryTest {
       long measured;
       try (NDManager s = m.newSubManager()) {
         NDArray z = s.randomNormal(latent);
+        // hand the warm-up's freed blocks back to the OS (malloc_trim), or the decode reuses them without
+        // growing the resident set and the measured peak comes out near zero
+        com.sun.jna.NativeLibrary.getInstance("c").getFunction("malloc_trim").invokeInt(new Object[] {0});
         long base = status("VmRSS");
         Files.writeString(Path.of("/proc/self/clear_refs"), "5"); // resets VmHWM to the current RSS
         NDArray video = vae.decode(z, VaeTiling.OFF);
@@ -51,7 +54,7 @@ class DecodeMemoryTest {
           measured / 1e6, estimate / 1e6);
       assertTrue(measured > 0, "no measurable peak: " + measured);
       assertTrue(estimate >= measured, "estimate " + estimate + " below the measured peak " + measured);
-      // the resident-set peak under-counts what the allocator had kept from the warm-up (seen: 80-187 MB here)
+      // the estimate is a safety bound, not a gross overstatement of the measured need
       assertTrue(estimate <= 6 * measured, "estimate " + estimate + " more than 6x the measured peak " + measured);
     }
   }
