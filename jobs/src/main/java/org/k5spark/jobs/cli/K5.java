@@ -24,6 +24,7 @@ import picocli.CommandLine.Command;
         org.k5spark.jobs.generate.GenerateCommand.class,
         org.k5spark.jobs.evaluate.EvaluateCommand.class,
         org.k5spark.jobs.nightly.NightlyCommand.class,
+        org.k5spark.jobs.magcache.MagCacheCalibrateCommand.class,
     })
 public final class K5 implements Runnable {
   @Override

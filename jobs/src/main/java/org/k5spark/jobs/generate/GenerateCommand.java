@@ -107,6 +107,11 @@ public class GenerateCommand implements Callable<Integer> {
   @Option(names = "--negative-prompt", description = "Negative prompt (default: the reference's).")
   String negativePrompt;
 
+  @Option(names = "--magcache", arity = "0..1",
+      description = "Skip visual DiT blocks where the variant's magcache.mag_ratios allow (the reference's MagCache):"
+          + " about 2x faster denoising, not bit-identical; the quality cost is measured in the README.")
+  boolean magCache;
+
   @Option(names = "--partitions", description = "Spark partitions; 0 = 2 x default parallelism. Default: ${DEFAULT-VALUE}")
   int partitions;
 
@@ -153,7 +158,13 @@ public class GenerateCommand implements Callable<Integer> {
     boolean ownSession = local && SparkSession.getDefaultSession().isEmpty();
     SparkSession spark = local ? localSession(effective) : SparkSession.builder().getOrCreate();
     try {
-      RunSummary s = GenerateVideosJob.run(spark, cfg);
+      RunSummary s;
+      try {
+        s = GenerateVideosJob.run(spark, cfg);
+      } catch (IllegalArgumentException e) { // settings the driver rejects before any task runs
+        System.err.println(spec.name() + ": " + e.getMessage());
+        return 1;
+      }
       System.out.printf("k5 generate %s: %d input rows, %d ok, %d failed, %d rejected, %d already done; manifest %s%n",
           cfg.runId(), s.inputRows(), s.ok(), s.failed(), s.rejected(), s.skipped(), s.manifestCsv());
       if (s.failedFraction() > cfg.maxFailedFraction()) {
@@ -186,8 +197,8 @@ public class GenerateCommand implements Callable<Integer> {
     return new GenerateConfig(prompts, out, runId, model, weightsRoot, factory, encoder,
         new PromptReader.Options(promptColumn, expandedColumn, useExpanded, conceptColumn, motionColumn, maxPromptChars,
             baseSeed),
-        new PromptSelection(concept, motionLevel, sample, by, limit), width, height, seconds, steps, guidance,
-        negativePrompt, partitions, maxFailedFraction, retryWithTiling, progressIntervalMs);
+        new PromptSelection(concept, motionLevel, sample, by, limit),
+        new Sampling(width, height, seconds, steps, guidance, negativePrompt, magCache), partitions, maxFailedFraction, retryWithTiling, progressIntervalMs);
   }
 
   /** Re-parses YAML-derived options followed by the real arguments, so the real ones override. */

@@ -13,8 +13,10 @@ import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
+import org.k5spark.core.config.ModelConfig;
 import org.k5spark.jobs.spark.FsCommit;
 import org.k5spark.jobs.spark.HadoopConf;
+import org.k5spark.jobs.spark.ModelFiles;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,6 +38,7 @@ public final class GenerateVideosJob {
     // executors do not share the driver's working directory: resolve relative locations here
     GenerateConfig cfg = requested.withLocations(qualify(requested.out(), conf), qualifyModel(requested.modelConfig(), conf),
         qualify(requested.weightsRoot(), conf));
+    requireMagRatios(cfg, conf);
     RunLayout layout = cfg.layout();
 
     jsc.setJobDescription("k5 generate " + cfg.runId() + ": read prompts");
@@ -122,7 +125,7 @@ public final class GenerateVideosJob {
 
   /** An embedded config name ("tiny", "sft_5s") is not a path: it stays as it is. */
   private static String qualifyModel(String location, Configuration conf) throws IOException {
-    return org.k5spark.jobs.spark.ModelFiles.isEmbeddedConfigName(location) ? location : qualify(location, conf);
+    return ModelFiles.isEmbeddedConfigName(location) ? location : qualify(location, conf);
   }
 
   private static String qualify(String location, Configuration conf) throws IOException {
@@ -137,6 +140,29 @@ public final class GenerateVideosJob {
   public static void validate(GenerateConfig cfg) {
     requireClass(cfg.factoryClass(), org.k5spark.core.pipeline.TextToVideoFactory.class, "--factory");
     requireClass(cfg.encoderClass(), VideoEncoder.class, "--encoder");
+  }
+
+  /**
+   * --magcache with a model config that has no magcache.mag_ratios would fail every prompt on the executors;
+   * fail once on the driver instead. Only the built-in pipeline reads those ratios.
+   */
+  static void requireMagRatios(GenerateConfig cfg, Configuration conf) throws IOException {
+    if (!cfg.sampling().magCache() || !GenerateConfig.DEFAULT_FACTORY.equals(cfg.factoryClass())) {
+      return;
+    }
+    ModelConfig model;
+    if (ModelFiles.isEmbeddedConfigName(cfg.modelConfig())) {
+      model = ModelConfig.embedded(cfg.modelConfig());
+    } else {
+      Path p = new Path(cfg.modelConfig());
+      try (var in = p.getFileSystem(conf).open(p)) {
+        model = ModelConfig.parse(in, cfg.modelConfig());
+      }
+    }
+    if (model.magRatios().length == 0) {
+      throw new IllegalArgumentException("--magcache: " + cfg.modelConfig() + " has no magcache.mag_ratios for variant "
+          + model.variant() + " (calibrate them with `k5 magcache-calibrate`)");
+    }
   }
 
   /** Fail on the driver, before any task starts, when a plugin class is missing or of the wrong kind. */

@@ -27,6 +27,7 @@ import org.k5spark.jobs.generate.GenerateConfig;
 import org.k5spark.jobs.generate.GenerateVideosJob;
 import org.k5spark.jobs.generate.PromptReader;
 import org.k5spark.jobs.generate.PromptSelection;
+import org.k5spark.jobs.generate.Sampling;
 import org.k5spark.jobs.spark.FsCommit;
 import org.k5spark.jobs.spark.ModelFiles;
 import org.slf4j.Logger;
@@ -147,8 +148,8 @@ public final class NightlyRegression {
     PromptReader.Options opts = new PromptReader.Options(d.promptColumn(), d.expandedColumn(), d.useExpanded(),
         d.conceptColumn(), d.motionColumn(), d.maxChars(), cfg.baseSeed());
     GenerateConfig g = new GenerateConfig(cfg.prompts(), cfg.runs().toString(), runId, cfg.model(), weights,
-        cfg.factory(), ENCODER, opts, new PromptSelection(null, null, cfg.sample(), "concept+motion_level", 0), null,
-        null, cfg.seconds(), cfg.steps(), null, null, cfg.partitions(), 1.0, true, 5000);
+        cfg.factory(), ENCODER, opts, new PromptSelection(null, null, cfg.sample(), "concept+motion_level", 0),
+        new Sampling(null, null, cfg.seconds(), cfg.steps(), null, null, false), cfg.partitions(), 1.0, true, 5000);
     GenerateVideosJob.validate(g);
     GenerateVideosJob.run(spark, g);
   }

@@ -29,6 +29,7 @@ import org.k5spark.jobs.generate.GenerateConfig;
 import org.k5spark.jobs.generate.GenerateVideosJob;
 import org.k5spark.jobs.generate.PromptReader;
 import org.k5spark.jobs.generate.PromptSelection;
+import org.k5spark.jobs.generate.Sampling;
 import org.k5spark.jobs.testing.PatternTextToVideo;
 import org.k5spark.jobs.testing.SharedSpark;
 
@@ -62,7 +63,7 @@ class EvaluateVideosJobTest {
         d.conceptColumn(), d.motionColumn(), d.maxChars(), baseSeed);
     GenerateConfig cfg = new GenerateConfig(List.of(csv.toString()), root.resolve("out").toString(), runId,
         model.toString(), null, PatternTextToVideo.Factory.class.getName(), GenerateConfig.DEFAULT_ENCODER, opts,
-        PromptSelection.all(), null, null, null, null, null, null, 2, 0.5, false, 200);
+        PromptSelection.all(), Sampling.defaults(), 2, 0.5, false, 200);
     GenerateVideosJob.run(SharedSpark.get(), cfg);
     return root.resolve("out").resolve(runId);
   }

@@ -41,7 +41,7 @@ class GenerateCommandTest {
         "--job-config", yaml.toString(), "--sample", "4", "--by", "motion_level");
     GenerateConfig cfg = cmd.withJobDefaults().toConfig();
     assertEquals(List.of("a.csv", "b.csv"), cfg.prompts());
-    assertEquals(7, cfg.steps());
+    assertEquals(7, cfg.sampling().steps());
     assertEquals(9, cfg.readerOptions().baseSeed());
     assertTrue(cfg.readerOptions().useExpanded());
     assertFalse(cfg.retryWithTiling());
@@ -82,6 +82,38 @@ class GenerateCommandTest {
     assertEquals(0, lenient, "1 of 4 failed is not over 0.25");
     assertTrue(Files.exists(tmp.resolve("out/lenient/manifest.csv")));
     assertFalse(SharedSpark.get().sparkContext().isStopped(), "the command leaves a session it did not start running");
+  }
+
+  @Test
+  void magcacheIsRecordedAndNeedsTheModelsRatios() throws Exception {
+    GenerateCommand cmd = new GenerateCommand();
+    new CommandLine(cmd).parseArgs("--prompts", "a.csv", "--out", "o", "--run-id", "r", "--model", "tiny", "--magcache");
+    assertTrue(cmd.withJobDefaults().toConfig().sampling().magCache());
+
+    SharedSpark.get();
+    String tiny;
+    try (var in = org.k5spark.core.config.ModelConfig.class.getResourceAsStream(
+        org.k5spark.core.config.ModelConfig.EMBEDDED_DIR + "tiny.yaml")) {
+      tiny = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    }
+    Path bare = tmp.resolve("tiny-no-ratios.yaml");
+    Files.writeString(bare, tiny.replaceAll("(?m)^magcache:\\n  mag_ratios: .*\\n", ""));
+    Path csv = tmp.resolve("p.csv");
+    Files.writeString(csv, "prompt\nA cat\n");
+    java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+    java.io.PrintStream old = System.err;
+    int rc;
+    System.setErr(new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8));
+    try {
+      rc = new CommandLine(new GenerateCommand()).execute("--prompts", csv.toString(), "--out",
+          tmp.resolve("out").toString(), "--run-id", "mc", "--model", bare.toString(), "--magcache");
+    } finally {
+      System.setErr(old);
+    }
+    assertEquals(1, rc);
+    String msg = err.toString(java.nio.charset.StandardCharsets.UTF_8);
+    assertTrue(msg.contains("--magcache") && msg.contains("mag_ratios") && msg.contains("tiny-no-ratios.yaml"), msg);
+    assertFalse(Files.exists(tmp.resolve("out/mc/parts")), "nothing ran");
   }
 
   private static String[] concat(String[] a, String... b) {

@@ -184,7 +184,7 @@ class GenerateVideosJobTest {
         JobFixtures.resource("fake-model.properties").toString(), 1);
     GenerateConfig cfg = new GenerateConfig(base.prompts(), base.out(), base.runId(), base.modelConfig(), null,
         base.factoryClass(), org.k5spark.jobs.testing.CrashOnceEncoder.class.getName(), base.readerOptions(),
-        base.selection(), null, null, null, null, null, null, 1, 0.1, true, 200);
+        base.selection(), Sampling.defaults(), 1, 0.1, true, 200);
     List<PromptRecord> prompts = new PromptReader(cfg.readerOptions()).read("p.csv", Files.readAllBytes(csv));
     List<PromptRecord> order = CostBalancer.balance(prompts, 1, cfg::cost).get(0);
     // attempt 0 dies half-way through encoding prompt 1, attempt 1 dies generating prompt 3, attempt 2 finishes

@@ -28,7 +28,7 @@ final class JobFixtures {
 
   static GenerateConfig config(List<String> prompts, String out, String runId, String model, int partitions) {
     return new GenerateConfig(prompts, out, runId, model, null, FAKE_FACTORY, GenerateConfig.DEFAULT_ENCODER,
-        PromptReader.Options.defaults(), PromptSelection.all(), null, null, null, null, null, null, partitions, 0.1,
+        PromptReader.Options.defaults(), PromptSelection.all(), Sampling.defaults(), partitions, 0.1,
         true, 200);
   }
 

@@ -33,7 +33,7 @@ class TinyModelGenerateTest {
     String csv = Path.of("..", "configs", "prompts", "sample.csv").toAbsolutePath().normalize().toString();
     GenerateConfig cfg = new GenerateConfig(List.of(csv), out.toString(), "tiny", "tiny", weights.toString(),
         Kandinsky5PipelineFactory.class.getName(), GenerateConfig.DEFAULT_ENCODER, PromptReader.Options.defaults(),
-        PromptSelection.all(), null, null, null, null, null, null, 2, 0.1, true, 200);
+        PromptSelection.all(), Sampling.defaults(), 2, 0.1, true, 200);
 
     RunSummary first = GenerateVideosJob.run(spark, cfg);
     assertEquals(16, first.inputRows());

@@ -17,6 +17,7 @@ import org.k5spark.jobs.generate.GenerateConfig;
 import org.k5spark.jobs.generate.GenerateVideosJob;
 import org.k5spark.jobs.generate.PromptReader;
 import org.k5spark.jobs.generate.PromptSelection;
+import org.k5spark.jobs.generate.Sampling;
 import org.k5spark.jobs.testing.SharedSpark;
 import picocli.CommandLine;
 
@@ -49,7 +50,7 @@ class NightlyRegressionTest {
         MODEL.toString(), weights.toString(), GenerateConfig.DEFAULT_FACTORY, GenerateConfig.DEFAULT_ENCODER,
         new PromptReader.Options(d.promptColumn(), d.expandedColumn(), d.useExpanded(), d.conceptColumn(),
             d.motionColumn(), d.maxChars(), 42), new PromptSelection(null, null, 3, "concept+motion_level", 0),
-        null, null, 0.4, null, null, null, 0, 0.0, true, 1000);
+        new Sampling(null, null, 0.4, null, null, null, false), 0, 0.0, true, 1000);
     GenerateVideosJob.run(SharedSpark.get(), g);
     baselineRun = tmp.resolve("gen").resolve("release-1");
   }

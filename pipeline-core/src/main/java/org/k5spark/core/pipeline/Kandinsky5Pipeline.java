@@ -20,6 +20,7 @@ import org.k5spark.core.sampler.FlowMatchingSampler;
 import org.k5spark.core.sampler.InitialNoise;
 import org.k5spark.core.sampler.LatentGeometry;
 import org.k5spark.core.sampler.MagCache;
+import org.k5spark.core.sampler.MagCalibration;
 import org.k5spark.core.text.QwenPromptTokenizer;
 import org.k5spark.core.text.TextEmbeddings;
 import org.k5spark.core.text.TextEncoders;
@@ -183,6 +184,29 @@ public final class Kandinsky5Pipeline implements TextToVideo {
     return render(p, prompt, negative, new StageTimings(), onStep);
   }
 
+  /**
+   * Denoises each request with every visual block running and returns the MagCache ratios measured over
+   * them, in the config's {@code magcache.mag_ratios} layout ({@link MagCalibration}). All requests must
+   * share one step count; nothing is decoded.
+   */
+  public double[] calibrateMagCache(List<VideoRequest> reqs, IntConsumer onVideo) {
+    List<Plan> plans = reqs.stream().map(this::plan).toList();
+    TextEmbeddings[][] emb = encodeAll(plans);
+    MagCalibration calibration = new MagCalibration();
+    FlowMatchingSampler fm = new FlowMatchingSampler(dit, calibration, false);
+    for (int k = 0; k < plans.size(); k++) {
+      Plan p = plans.get(k);
+      try (NDManager run = weights.newSubManager()) {
+        Conditioning cond = conditioning(emb[k][0], run);
+        Conditioning uncond = p.settings().guided() ? conditioning(emb[k][1], run) : null;
+        NDArray noise = InitialNoise.gaussian(p.req().seed(), p.latentShape(), run);
+        fm.sample(noise, cond, uncond, p.settings(), (i, t, x, v) -> { }, null);
+      }
+      onVideo.accept(k);
+    }
+    return calibration.ratios();
+  }
+
   /** Writes a generated video as H.264 MP4 (atomic rename) and adds the {@code encode} stage to its timings. */
   public static void writeMp4(GeneratedVideo video, Path mp4) {
     video.timings().time("encode", () -> {
@@ -233,7 +257,7 @@ public final class Kandinsky5Pipeline implements TextToVideo {
         boolean batched = p.settings().guided() && DitMemoryPlan.batchCfg(dit, p.latentShape(),
             DeviceMemory.freeBytes(device));
         FlowMatchingSampler fm = p.req().magCache() || batched
-            ? new FlowMatchingSampler(dit, p.req().magCache() ? magCache() : null, batched) : sampler;
+            ? new FlowMatchingSampler(dit, p.req().magCache() ? magCacheFor(config) : null, batched) : sampler;
         return fm.sample(noise, cond, uncond, p.settings(), (i, t, x, v) -> onStep.accept(i), null);
       });
       VaeTiling tiling = p.req().vaeTiling() ? VaeMemoryPlan.tiling(p.req(), p.latentShape())
@@ -243,7 +267,8 @@ public final class Kandinsky5Pipeline implements TextToVideo {
     }
   }
 
-  private MagCache magCache() {
+  /** The reference's MagCache with the variant's ratios; a variant without any cannot use it. */
+  static MagCache magCacheFor(ModelConfig config) {
     if (config.magRatios().length == 0) {
       throw new IllegalArgumentException("MagCache was requested but " + config.source()
           + " has no magcache.mag_ratios for variant " + config.variant());

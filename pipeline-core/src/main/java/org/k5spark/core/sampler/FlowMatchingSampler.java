@@ -24,7 +24,7 @@ public final class FlowMatchingSampler {
       + " worst quality, low quality, ugly, deformed, walking backwards";
 
   private final DiffusionTransformer3D dit;
-  private final MagCache magCache;
+  private final BlockSkipping skipping;
   private final boolean batchedCfg;
   private volatile int lastSkipped;
 
@@ -32,20 +32,20 @@ public final class FlowMatchingSampler {
     this(dit, null);
   }
 
-  /** @param magCache null for exact sampling (every DiT call runs its visual blocks) */
-  public FlowMatchingSampler(DiffusionTransformer3D dit, MagCache magCache) {
-    this(dit, magCache, false);
+  /** @param skipping null for exact sampling (every DiT call runs its visual blocks); e.g. {@link MagCache} */
+  public FlowMatchingSampler(DiffusionTransformer3D dit, BlockSkipping skipping) {
+    this(dit, skipping, false);
   }
 
   /**
-   * @param magCache null for exact sampling (every DiT call runs its visual blocks)
+   * @param skipping null for exact sampling (every DiT call runs its visual blocks); e.g. {@link MagCache}
    * @param batchedCfg run the cond and uncond calls of a guided step as one batch of two
    *     ({@link DiffusionTransformer3D#forwardPair}); equal to two calls up to float rounding, about twice the
    *     visual activation memory
    */
-  public FlowMatchingSampler(DiffusionTransformer3D dit, MagCache magCache, boolean batchedCfg) {
+  public FlowMatchingSampler(DiffusionTransformer3D dit, BlockSkipping skipping, boolean batchedCfg) {
     this.dit = dit;
-    this.magCache = magCache;
+    this.skipping = skipping;
     this.batchedCfg = batchedCfg;
   }
 
@@ -53,8 +53,9 @@ public final class FlowMatchingSampler {
     return batchedCfg;
   }
 
-  public MagCache magCache() {
-    return magCache;
+  /** The visual-block policy (MagCache), null for exact sampling. */
+  public BlockSkipping skipping() {
+    return skipping;
   }
 
   /** DiT calls whose visual blocks MagCache skipped in the last {@link #sample} (0 without MagCache). */
@@ -110,7 +111,7 @@ public final class FlowMatchingSampler {
         parent.arange(0, (int) (shape.get(1) / dit.params().patchSize()[1]), 1, ai.djl.ndarray.types.DataType.INT64),
         parent.arange(0, (int) (shape.get(2) / dit.params().patchSize()[2]), 1, ai.djl.ndarray.types.DataType.INT64)};
     NDArray img = noise;
-    MagCache.Run cache = magCache == null ? null : magCache.start(s.numSteps(), s.guided(), parent);
+    BlockSkipping.Run cache = skipping == null ? null : skipping.start(s.numSteps(), s.guided(), parent);
     try {
       for (int i = 0; i < s.numSteps(); i++) {
         try (NDManager step = parent.newSubManager()) {

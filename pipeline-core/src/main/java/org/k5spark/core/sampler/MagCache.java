@@ -17,7 +17,8 @@ import org.k5spark.core.dit.VisualBlockSkip;
  * so only the cond ratios (even entries) are used. The reference fixes the step count when MagCache is
  * switched on (config num_steps); here it is the run's own step count.
  */
-public record MagCache(double[] magRatios, double threshold, int maxSkips, double retentionRatio) {
+public record MagCache(double[] magRatios, double threshold, int maxSkips, double retentionRatio)
+    implements BlockSkipping {
   /** The reference's constants in {@code set_magcache_params}. */
   public static final double REFERENCE_THRESHOLD = 0.12;
   public static final int REFERENCE_MAX_SKIPS = 2;
@@ -79,12 +80,13 @@ public record MagCache(double[] magRatios, double threshold, int maxSkips, doubl
   }
 
   /** Fresh per-generation state (the reference resets its counters after each full run). */
+  @Override
   public Run start(int numSteps, boolean guided, NDManager cacheManager) {
     return new Run(this, numSteps, guided, cacheManager);
   }
 
   /** The state of one generation: call counter, per-branch accumulators and cached residuals. */
-  public static final class Run implements AutoCloseable {
+  public static final class Run implements BlockSkipping.Run {
     private final MagCache cfg;
     private final double[] ratios;
     private final int totalCalls;
@@ -112,6 +114,7 @@ public record MagCache(double[] magRatios, double threshold, int maxSkips, doubl
      * The policy for the next DiT call (cond first, then uncond when guided); the decision is made now, as
      * the reference makes it before the visual blocks, and the counter advances.
      */
+    @Override
     public VisualBlockSkip nextCall() {
       int slot = cnt % 2;
       boolean skip = false;
@@ -156,7 +159,7 @@ public record MagCache(double[] magRatios, double threshold, int maxSkips, doubl
       };
     }
 
-    /** DiT calls whose visual blocks were skipped so far. */
+    @Override
     public int skipped() {
       return skipped;
     }

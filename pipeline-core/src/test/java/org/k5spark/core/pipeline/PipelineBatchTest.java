@@ -61,10 +61,36 @@ class PipelineBatchTest {
   }
 
   @Test
-  void magCacheNeedsTheVariantsRatios() {
+  void magCacheNeedsTheVariantsRatios() throws java.io.IOException {
+    String yaml;
+    try (var in = ModelConfig.class.getResourceAsStream(ModelConfig.EMBEDDED_DIR + "tiny.yaml")) {
+      yaml = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    }
+    String withoutRatios = yaml.replaceAll("(?m)^magcache:\\n  mag_ratios: .*\\n", "");
+    assertTrue(withoutRatios.length() < yaml.length(), "tiny.yaml ships MagCache ratios");
+    ModelConfig bare = ModelConfig.parse(new java.io.ByteArrayInputStream(
+        withoutRatios.getBytes(java.nio.charset.StandardCharsets.UTF_8)), "tiny-without-ratios.yaml");
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> pipeline.generate(VideoRequest.of("x", 1).withMagCache(true), i -> {}));
+        () -> Kandinsky5Pipeline.magCacheFor(bare));
     assertTrue(e.getMessage().contains("mag_ratios") && e.getMessage().contains("tiny"), e.getMessage());
+  }
+
+  @Test
+  void magCacheCalibrationGivesOneRatioPerCallAfterTheFirstStep() {
+    VideoRequest a = new VideoRequest("a red fox runs through snow", null, 7, null, null, null, 5, null, false);
+    VideoRequest b = new VideoRequest("waves at dusk", null, 9, null, null, null, 5, null, false);
+    List<Integer> done = new ArrayList<>();
+    double[] ratios = pipeline.calibrateMagCache(List.of(a, b), done::add);
+    assertEquals(List.of(0, 1), done);
+    assertEquals(2 * (5 - 1), ratios.length);
+    for (double r : ratios) {
+      assertTrue(r > 0.05 && r < 20, "a residual-norm ratio: " + r);
+    }
+    double[] onlyA = pipeline.calibrateMagCache(List.of(a), i -> {});
+    double[] onlyB = pipeline.calibrateMagCache(List.of(b), i -> {});
+    for (int i = 0; i < ratios.length; i++) {
+      assertEquals((onlyA[i] + onlyB[i]) / 2, ratios[i], 1e-5, "the mean over prompts, entry " + i);
+    }
   }
 
   private static int maxDiff(byte[] x, byte[] y) {

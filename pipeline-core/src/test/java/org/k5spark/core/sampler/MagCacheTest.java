@@ -226,7 +226,7 @@ class MagCacheTest {
     assertArrayEquals(new double[] {12}, MagCache.nearest(new double[] {10, 11, 12}, 1), 0);
     assertEquals(100, MagCache.reference(ModelConfig.embedded("sft_5s").magRatios()).ratiosFor(50).length);
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> MagCache.reference(ModelConfig.embedded("tiny").magRatios()));
+        () -> MagCache.reference(ModelConfig.embedded("distil_5s").magRatios()));
     assertTrue(e.getMessage().contains("mag_ratios"), e.getMessage());
   }
 
