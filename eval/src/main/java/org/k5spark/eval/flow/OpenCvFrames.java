@@ -9,18 +9,18 @@ import org.bytedeco.opencv.opencv_core.Mat;
 import org.k5spark.core.video.VideoFrames;
 
 /** Copies between {@link VideoFrames} and native OpenCV Mats (caller closes the Mats). */
-final class OpenCvFrames {
+public final class OpenCvFrames {
   private OpenCvFrames() {
   }
 
-  static Mat rgb(VideoFrames video, int frame) {
+  public static Mat rgb(VideoFrames video, int frame) {
     Mat mat = new Mat(video.height(), video.width(), CV_8UC3);
     new BytePointer(mat.data()).put(video.rgb(), frame * video.frameBytes(), video.frameBytes());
     return mat;
   }
 
   /** 8-bit grayscale with OpenCV's RGB2GRAY weights, as VBench's Farneback reference does. */
-  static Mat gray(VideoFrames video, int frame) {
+  public static Mat gray(VideoFrames video, int frame) {
     try (Mat rgb = rgb(video, frame)) {
       Mat gray = new Mat();
       opencv_imgproc.cvtColor(rgb, gray, opencv_imgproc.COLOR_RGB2GRAY);
@@ -28,13 +28,13 @@ final class OpenCvFrames {
     }
   }
 
-  static float[] floats(Mat mat, int count) {
+  public static float[] floats(Mat mat, int count) {
     float[] out = new float[count];
     new FloatPointer(mat.data()).get(out);
     return out;
   }
 
-  static byte[] bytes(Mat mat, int count) {
+  public static byte[] bytes(Mat mat, int count) {
     byte[] out = new byte[count];
     mat.data().get(out);
     return out;

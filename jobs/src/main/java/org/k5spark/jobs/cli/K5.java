@@ -4,6 +4,7 @@ import org.k5spark.core.cli.EncodeCommand;
 import org.k5spark.core.cli.ParityCommand;
 import org.k5spark.core.cli.TinyCheckpointCommand;
 import org.k5spark.eval.cli.CompareCommand;
+import org.k5spark.eval.cli.FidelityCommand;
 import org.k5spark.eval.cli.MetricsCommand;
 import org.k5spark.eval.cli.ReportCommand;
 import org.k5spark.eval.cli.SbsCommand;
@@ -21,6 +22,7 @@ import picocli.CommandLine.Command;
         ReportCommand.class,
         SbsCommand.class,
         MetricsCommand.class,
+        FidelityCommand.class,
         org.k5spark.jobs.generate.GenerateCommand.class,
         org.k5spark.jobs.evaluate.EvaluateCommand.class,
         org.k5spark.jobs.nightly.NightlyCommand.class,
