@@ -97,7 +97,10 @@ public final class MagCacheCalibrateCommand implements Callable<Integer> {
           k -> System.err.printf(Locale.ROOT, "magcache-calibrate: prompt %d/%d done%n", k + 1, reqs.size()));
     }
     int n = steps == null ? cfg.numSteps() : steps;
-    String yaml = yaml(ratios, cfg.variant(), reqs.size(), n);
+    boolean guided = Math.abs((guidance == null ? cfg.guidanceWeight() : guidance) - 1.0)
+        > org.k5spark.core.sampler.FlowMatchingSampler.NO_GUIDANCE_EPS;
+    int skipped = org.k5spark.core.sampler.MagCache.reference(ratios).skippedCalls(n, guided);
+    String yaml = yaml(ratios, cfg.variant(), reqs.size(), n, skipped, guided ? 2 * n : n);
     stdout.print(yaml);
     if (out != null) {
       AtomicFiles.writeAtomically(out, yaml);
@@ -106,10 +109,11 @@ public final class MagCacheCalibrateCommand implements Callable<Integer> {
   }
 
   /** The config section; five decimals as the reference's tables. */
-  static String yaml(double[] ratios, String variant, int prompts, int steps) {
+  static String yaml(double[] ratios, String variant, int prompts, int steps, int skipped, int calls) {
     String list = DoubleStream.of(ratios).mapToObj(r -> String.format(Locale.ROOT, "%.5f", r))
         .collect(Collectors.joining(", ", "[", "]"));
-    return String.format(Locale.ROOT, "# k5 magcache-calibrate: variant %s, %d prompts, %d steps%nmagcache:%n"
-        + "  mag_ratios: %s%n", variant, prompts, steps, list);
+    return String.format(Locale.ROOT, "# k5 magcache-calibrate: variant %s, %d prompts, %d steps%n"
+        + "# the reference rule skips the visual blocks on %d of %d DiT calls with these ratios at %d steps%n"
+        + "magcache:%n  mag_ratios: %s%n", variant, prompts, steps, skipped, calls, steps, list);
   }
 }

@@ -79,6 +79,24 @@ public record MagCache(double[] magRatios, double threshold, int maxSkips, doubl
     return out;
   }
 
+  /**
+   * How many of one generation's DiT calls the rule skips: the decisions depend only on the ratios, so this
+   * replays them without a model.
+   */
+  public int skippedCalls(int numSteps, boolean guided) {
+    try (NDManager m = org.k5spark.core.engine.TorchRuntime.newManager(ai.djl.Device.cpu());
+        Run run = start(numSteps, guided, m)) {
+      int calls = guided ? 2 * numSteps : numSteps;
+      for (int i = 0; i < calls; i++) {
+        VisualBlockSkip k = run.nextCall();
+        if (k.residualToReuse() == null) {
+          k.computed(m.zeros(new ai.djl.ndarray.types.Shape(1)));
+        }
+      }
+      return run.skipped();
+    }
+  }
+
   /** Fresh per-generation state (the reference resets its counters after each full run). */
   @Override
   public Run start(int numSteps, boolean guided, NDManager cacheManager) {

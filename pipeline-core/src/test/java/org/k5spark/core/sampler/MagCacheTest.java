@@ -225,6 +225,11 @@ class MagCacheTest {
     assertArrayEquals(new double[] {10, 10, 11, 12, 12}, MagCache.nearest(new double[] {10, 11, 12}, 5), 0);
     assertArrayEquals(new double[] {12}, MagCache.nearest(new double[] {10, 11, 12}, 1), 0);
     assertEquals(100, MagCache.reference(ModelConfig.embedded("sft_5s").magRatios()).ratiosFor(50).length);
+    // the replay agrees with the reference rule's count (see referenceComputedCalls)
+    double[] sft = ModelConfig.embedded("sft_5s").magRatios();
+    assertEquals(100 - referenceComputedCalls(sft, 50, true, 0.12, 2, 0.2),
+        MagCache.reference(sft).skippedCalls(50, true));
+    assertEquals(52, MagCache.reference(sft).skippedCalls(50, true), "48 of 100 calls run their blocks");
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> MagCache.reference(ModelConfig.embedded("distil_5s").magRatios()));
     assertTrue(e.getMessage().contains("mag_ratios"), e.getMessage());
