@@ -7,15 +7,18 @@
 # `k5 fidelity` (PSNR/SSIM against the exact run). Prints a summary table; everything stays under --out.
 #
 #   benchmark/magcache-quality.sh [--steps 50] [--out /tmp/k5-magcache] [--prompts configs/prompts/sample.csv]
+#                                 [--result benchmark/results/magcache-quality-tiny.json]
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 STEPS=50; OUT=/tmp/k5-magcache; CSV="$ROOT/configs/prompts/sample.csv"
+RESULT="$ROOT/benchmark/results/magcache-quality-tiny.json"
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --steps) STEPS="$2"; shift 2;;
     --out) OUT="$2"; shift 2;;
     --prompts) CSV="$2"; shift 2;;
-    -h|--help) sed -n 2,10p "$0"; exit 0;;
+    --result) RESULT="$2"; shift 2;;
+    -h|--help) sed -n 2,11p "$0"; exit 0;;
     *) echo "magcache-quality: unknown argument $1" >&2; exit 2;;
   esac
 done
@@ -57,16 +60,36 @@ for run in magcache-own magcache-sft; do
 done
 
 step "denoise time per video (manifest denoise_ms); sft_5s ratios at 50 steps skip 52 of 100 calls"
-python3 - "$OUT" <<'PY'
-import csv, statistics, sys
-out = sys.argv[1]
-base = None
-print("| run | videos | denoise ms/video (mean) | speed-up |")
-print("|---|---:|---:|---:|")
+python3 - "$OUT" "$STEPS" "$RESULT" <<'PY'
+import csv, datetime, json, os, platform, statistics, sys
+out, steps, result = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+rows_out, base = [], None
+print("| run | videos | denoise ms/video (mean) | speed-up | PSNR dB median / min | SSIM mean / min |")
+print("|---|---:|---:|---:|---|---|")
 for run in ["exact", "magcache-own", "magcache-sft"]:
     rows = [r for r in csv.DictReader(open(f"{out}/{run}/manifest.csv")) if r["status"] == "ok"]
     ms = statistics.mean(float(r["denoise_ms"]) for r in rows)
     base = base or ms
-    print(f"| {run} | {len(rows)} | {ms:.0f} | {base / ms:.2f}x |")
+    row = {"run": run, "videos": len(rows), "denoise_ms_per_video": round(ms, 1), "speedup": round(base / ms, 3)}
+    fid = f"{out}/fidelity-{run}.csv"
+    if os.path.exists(fid):
+        f = list(csv.DictReader(open(fid)))
+        psnr = sorted(float(r["psnr_db"]) for r in f)
+        ssim = [float(r["ssim"]) for r in f]
+        row.update(psnr_db_median=round(statistics.median(psnr), 2), psnr_db_min=round(psnr[0], 2),
+                   ssim_mean=round(statistics.mean(ssim), 4), ssim_min=round(min(ssim), 4))
+        fcol = f"{row['psnr_db_median']} / {row['psnr_db_min']} | {row['ssim_mean']} / {row['ssim_min']}"
+    else:
+        fcol = "- | -"
+    print(f"| {run} | {len(rows)} | {ms:.0f} | {base / ms:.2f}x | {fcol} |")
+    rows_out.append(row)
+doc = {"benchmark": "magcache-quality", "date_utc": datetime.datetime.utcnow().strftime("%Y-%m-%d %H:%M"),
+       "machine": f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores", "steps": steps,
+       "model": "tiny", "prompts": "configs/prompts/sample.csv", "runs": rows_out,
+       "comparison": f"{out}/compare/comparison.json"}
+os.makedirs(os.path.dirname(result), exist_ok=True)
+json.dump(doc, open(result + ".tmp", "w"), indent=2)
+os.replace(result + ".tmp", result)
+print(f"\nwrote {result}")
 PY
 printf '\nComparison: %s\n' "$OUT/compare"
