@@ -1,10 +1,10 @@
 package org.k5spark.jobs.evaluate;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
+import org.k5spark.jobs.spark.LocalSparkOptions;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -43,11 +43,7 @@ public class EvaluateCommand implements Callable<Integer> {
   @Option(names = "--level", description = "Confidence level. Default: ${DEFAULT-VALUE}")
   double level = 0.95;
 
-  @Option(names = "--master", description = "Spark master for local runs (default local[*]; ignored under spark-submit).")
-  String master;
-
-  @Option(names = "--conf", paramLabel = "KEY=VALUE", description = "Extra Spark conf for local runs (repeatable).")
-  Map<String, String> sparkConf = new LinkedHashMap<>();
+  @Mixin LocalSparkOptions sparkOptions;
 
   private final boolean local;
 
@@ -62,8 +58,8 @@ public class EvaluateCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     EvaluateConfig cfg = new EvaluateConfig(run, weightsDir, device, partitions, resamples, seed, level);
-    boolean ownSession = local && SparkSession.getDefaultSession().isEmpty();
-    SparkSession spark = local ? LocalSpark.session("k5 evaluate", master, sparkConf) : SparkSession.builder().getOrCreate();
+    boolean ownSession = LocalSparkOptions.startsOwnSession(local);
+    SparkSession spark = sparkOptions.session(local, "k5 evaluate");
     try {
       EvaluateVideosJob.Summary s = EvaluateVideosJob.run(spark, cfg);
       System.out.printf("k5 evaluate %s: %d prompts, %d scored ok, %d missing, %d corrupt, %d errors, %d generation"

@@ -2,14 +2,14 @@ package org.k5spark.jobs.generate;
 
 import org.k5spark.jobs.cli.JobDefaults;
 import java.io.IOException;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
+import org.k5spark.jobs.spark.LocalSparkOptions;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -124,11 +124,7 @@ public class GenerateCommand implements Callable<Integer> {
   @Option(names = "--progress-interval-ms", description = "How often the driver polls for finished videos. Default: ${DEFAULT-VALUE}")
   long progressIntervalMs = 5000;
 
-  @Option(names = "--master", description = "Spark master for local runs (default local[*]; ignored under spark-submit).")
-  String master;
-
-  @Option(names = "--conf", paramLabel = "KEY=VALUE", description = "Extra Spark conf for local runs (repeatable).")
-  Map<String, String> sparkConf = new LinkedHashMap<>();
+  @Mixin LocalSparkOptions sparkOptions;
 
   @Option(names = "--job-config", description = "Job defaults YAML (default: configs/jobs/generate.yaml shipped in the jar).")
   String jobConfig;
@@ -155,8 +151,8 @@ public class GenerateCommand implements Callable<Integer> {
       System.err.println(spec.name() + ": " + e.getMessage());
       return 1;
     }
-    boolean ownSession = local && SparkSession.getDefaultSession().isEmpty();
-    SparkSession spark = local ? localSession(effective) : SparkSession.builder().getOrCreate();
+    boolean ownSession = LocalSparkOptions.startsOwnSession(local);
+    SparkSession spark = effective.sparkOptions.session(local, "k5 generate " + effective.runId);
     try {
       RunSummary s;
       try {
@@ -178,19 +174,6 @@ public class GenerateCommand implements Callable<Integer> {
         spark.stop();
       }
     }
-  }
-
-  private SparkSession localSession(GenerateCommand c) {
-    // Spark's INFO chatter drowns the per-video progress lines on a terminal
-    org.apache.logging.log4j.core.config.Configurator.setRootLevel(org.apache.logging.log4j.Level.WARN);
-    SparkSession.Builder b = SparkSession.builder().appName("k5 generate " + c.runId)
-        .master(c.master == null ? "local[*]" : c.master)
-        .config("spark.ui.enabled", "false");
-    c.sparkConf.forEach(b::config);
-    SparkSession s = b.getOrCreate();
-    org.apache.logging.log4j.core.config.Configurator.setLevel("k5.generate.progress", org.apache.logging.log4j.Level.INFO);
-    org.apache.logging.log4j.core.config.Configurator.setLevel("org.k5spark", org.apache.logging.log4j.Level.INFO);
-    return s;
   }
 
   GenerateConfig toConfig() {

@@ -10,11 +10,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
-import org.k5spark.jobs.evaluate.LocalSpark;
+import org.k5spark.jobs.spark.LocalSparkOptions;
 import org.k5spark.jobs.generate.GenerateConfig;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -97,11 +98,7 @@ public class NightlyCommand implements Callable<Integer> {
   @Option(names = "--partitions", description = "Spark partitions; 0 = 2 x default parallelism. Default: ${DEFAULT-VALUE}")
   int partitions;
 
-  @Option(names = "--master", description = "Spark master for local runs (default local[*]; ignored under spark-submit).")
-  String master;
-
-  @Option(names = "--conf", paramLabel = "KEY=VALUE", description = "Extra Spark conf for local runs (repeatable).")
-  Map<String, String> sparkConf = new LinkedHashMap<>();
+  @Mixin LocalSparkOptions sparkOptions;
 
   private final boolean local;
 
@@ -123,9 +120,8 @@ public class NightlyCommand implements Callable<Integer> {
       System.err.println("k5 nightly: " + e.getMessage());
       return 2;
     }
-    boolean ownSession = local && SparkSession.getDefaultSession().isEmpty();
-    SparkSession spark = local ? LocalSpark.session("k5 nightly " + cfg.nightId(), c.master, c.sparkConf)
-        : SparkSession.builder().getOrCreate();
+    boolean ownSession = LocalSparkOptions.startsOwnSession(local);
+    SparkSession spark = c.sparkOptions.session(local, "k5 nightly " + cfg.nightId());
     try {
       Verdict v = NightlyRegression.run(spark, cfg);
       System.out.printf("k5 nightly %s: %s%s%s%n", v.nightId(), v.status().toUpperCase(java.util.Locale.ROOT),

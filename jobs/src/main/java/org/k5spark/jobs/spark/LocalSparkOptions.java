@@ -1,0 +1,44 @@
+package org.k5spark.jobs.spark;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.apache.logging.log4j.Level;
+import org.apache.logging.log4j.core.config.Configurator;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine.Option;
+
+/**
+ * The Spark options every {@code k5} job command shares (a picocli mixin) and the session they describe:
+ * {@code local[*]} (or --master) with quiet Spark logging and our progress at INFO when the command runs
+ * from a terminal, the session spark-submit configured when it runs under spark-submit.
+ */
+public final class LocalSparkOptions {
+  @Option(names = "--master", description = "Spark master for local runs (default local[*]; ignored under spark-submit).")
+  String master;
+
+  @Option(names = "--conf", paramLabel = "KEY=VALUE", description = "Extra Spark conf for local runs (repeatable).")
+  Map<String, String> conf = new LinkedHashMap<>();
+
+  /**
+   * @param local true for the {@code k5} form (start a session), false under spark-submit (use its session)
+   */
+  public SparkSession session(boolean local, String appName) {
+    if (!local) {
+      return SparkSession.builder().getOrCreate();
+    }
+    // Spark's INFO chatter drowns the per-video progress lines on a terminal
+    Configurator.setRootLevel(Level.WARN);
+    SparkSession.Builder b = SparkSession.builder().appName(appName).master(master == null ? "local[*]" : master)
+        .config("spark.ui.enabled", "false");
+    conf.forEach(b::config);
+    SparkSession s = b.getOrCreate();
+    Configurator.setLevel("org.k5spark", Level.INFO);
+    Configurator.setLevel("k5", Level.INFO);
+    return s;
+  }
+
+  /** Whether the command must stop the session when done: it started it (no session existed before). */
+  public static boolean startsOwnSession(boolean local) {
+    return local && SparkSession.getDefaultSession().isEmpty();
+  }
+}
