@@ -14,7 +14,6 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -69,10 +68,7 @@ public final class VaeDecodeBenchmark {
       System.err.println("vae-decode: " + run);
       results.add(forkChild(om, run, width));
     }
-    Files.createDirectories(out.toAbsolutePath().getParent());
-    Path tmp = Files.createTempFile(out.toAbsolutePath().getParent(), "vae-decode", ".json.tmp");
-    om.writerWithDefaultPrettyPrinter().writeValue(tmp.toFile(), root);
-    Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    org.k5spark.core.io.AtomicFiles.writeFile(out, tmp -> om.writerWithDefaultPrettyPrinter().writeValue(tmp.toFile(), root));
     System.out.println(om.writerWithDefaultPrettyPrinter().writeValueAsString(root));
   }
 

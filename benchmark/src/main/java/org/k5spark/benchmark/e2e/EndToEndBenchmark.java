@@ -6,10 +6,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -32,6 +30,7 @@ import org.k5spark.core.text.QwenPromptTokenizer;
 import org.k5spark.core.text.TextTokenizer;
 import org.k5spark.core.tiny.TinyCheckpoint;
 import org.k5spark.core.video.Mp4Writer;
+import org.k5spark.core.io.AtomicFiles;
 
 /**
  * End-to-end throughput of prompt → MP4 on one device: per-stage time (text encode, denoise, decode, MP4
@@ -55,13 +54,13 @@ public final class EndToEndBenchmark {
     Path dir = o.check() ? Path.of(System.getProperty("java.io.tmpdir")) : o.resultsDir();
     Path out = dir.resolve("e2e-" + result.get("config_variant").asText() + "-"
         + result.get("device").asText().replace(':', '-') + "-" + compactDate(result.get("date").asText()) + ".json");
-    writeAtomically(out, json);
+    AtomicFiles.writeAtomically(out, json);
     System.out.println(json);
     System.err.println("e2e: wrote " + out);
     if (!o.check()) {
       Path md = o.resultsMd();
       String doc = Files.exists(md) ? Files.readString(md) : "";
-      writeAtomically(md, ResultsMarkdown.insert(doc, result.get("markdown_row").asText()));
+      AtomicFiles.writeAtomically(md, ResultsMarkdown.insert(doc, result.get("markdown_row").asText()));
       System.err.println("e2e: added a row to " + md);
     }
   }
@@ -273,9 +272,7 @@ public final class EndToEndBenchmark {
     byte[] mp4 = buf.toByteArray();
     double encode = seconds(te);
     long tu = System.nanoTime();
-    Path tmp = Files.createTempFile(target.toAbsolutePath().getParent(), "." + target.getFileName(), ".tmp");
-    Files.write(tmp, mp4);
-    Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    AtomicFiles.writeBytes(target, os -> os.write(mp4));
     double upload = seconds(tu);
     Map<String, Double> s = new LinkedHashMap<>();
     s.put("text_encode", v.timings().get("text_encode") / 1000);
@@ -315,11 +312,4 @@ public final class EndToEndBenchmark {
     return DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC).format(Instant.parse(iso));
   }
 
-  static void writeAtomically(Path target, String text) throws IOException {
-    Path dir = target.toAbsolutePath().getParent();
-    Files.createDirectories(dir);
-    Path tmp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp");
-    Files.writeString(tmp, text, StandardCharsets.UTF_8);
-    Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-  }
 }

@@ -141,9 +141,7 @@ public final class EvalThroughputBenchmark {
       Files.writeString(out, json);
       String doc = Files.exists(md) ? Files.readString(md) : "";
       doc = doc.contains(MARKER) ? doc.replace(MARKER, row + "\n" + MARKER) : doc + "\n" + row + "\n";
-      Path tmp = Files.createTempFile(md.toAbsolutePath().getParent(), ".RESULTS", ".tmp");
-      Files.writeString(tmp, doc);
-      Files.move(tmp, md, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      org.k5spark.core.io.AtomicFiles.writeAtomically(md, doc);
       System.err.println("eval-throughput: wrote " + out + " and a row in " + md);
     }
   }

@@ -14,7 +14,7 @@ import org.k5spark.eval.compare.Comparison;
 import org.k5spark.eval.compare.MetricRow;
 import org.k5spark.eval.compare.PairComparison;
 import org.k5spark.eval.compare.RunTable;
-import org.k5spark.eval.io.AtomicFiles;
+import org.k5spark.core.io.AtomicFiles;
 import org.k5spark.eval.report.Redactor;
 
 /** Machine-readable outputs of {@code k5 compare}: comparison.json and a flat rows CSV. */

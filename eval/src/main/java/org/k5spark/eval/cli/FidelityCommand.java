@@ -15,7 +15,7 @@ import org.apache.commons.csv.CSVPrinter;
 import org.k5spark.core.video.Mp4Reader;
 import org.k5spark.core.video.VideoFileException;
 import org.k5spark.eval.fidelity.VideoFidelity;
-import org.k5spark.eval.io.AtomicFiles;
+import org.k5spark.core.io.AtomicFiles;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 

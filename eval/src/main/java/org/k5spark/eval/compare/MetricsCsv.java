@@ -16,7 +16,7 @@ import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVPrinter;
 import org.apache.commons.csv.CSVRecord;
-import org.k5spark.eval.io.AtomicFiles;
+import org.k5spark.core.io.AtomicFiles;
 
 /**
  * The per-video metrics CSV: the contract between the Spark EvaluateVideos job (writer) and

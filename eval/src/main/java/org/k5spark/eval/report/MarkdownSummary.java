@@ -6,7 +6,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import org.k5spark.eval.compare.Comparison;
-import org.k5spark.eval.io.AtomicFiles;
+import org.k5spark.core.io.AtomicFiles;
 import org.k5spark.eval.compare.MetricRow;
 import org.k5spark.eval.compare.PairComparison;
 import org.k5spark.eval.compare.RunTable;

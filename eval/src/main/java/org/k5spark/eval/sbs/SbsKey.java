@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
-import org.k5spark.eval.io.AtomicFiles;
+import org.k5spark.core.io.AtomicFiles;
 
 /**
  * The sidecar key of an SBS page ({@code sbs-key.json}, written next to {@code index.html}): which run

@@ -19,7 +19,7 @@ import java.util.SplittableRandom;
 import org.k5spark.eval.compare.RunTable;
 import org.k5spark.eval.compare.Vote;
 import org.k5spark.eval.compare.VideoScore;
-import org.k5spark.eval.io.AtomicFiles;
+import org.k5spark.core.io.AtomicFiles;
 import org.k5spark.eval.report.Text;
 
 /**

@@ -15,7 +15,7 @@ import org.k5spark.core.engine.TorchRuntime;
 import org.k5spark.core.pipeline.Kandinsky5Pipeline;
 import org.k5spark.core.pipeline.VideoRequest;
 import org.k5spark.core.tiny.TinyCheckpoint;
-import org.k5spark.eval.io.AtomicFiles;
+import org.k5spark.core.io.AtomicFiles;
 import org.k5spark.jobs.generate.PromptReader;
 import org.k5spark.jobs.generate.PromptRecord;
 import org.k5spark.jobs.generate.PromptSelection;

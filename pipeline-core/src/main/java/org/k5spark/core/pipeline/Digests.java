@@ -12,6 +12,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.stream.Stream;
 import org.k5spark.core.config.ModelConfig;
+import org.k5spark.core.io.AtomicFiles;
 
 /** SHA-256 digests that identify a checkpoint and a config in manifests and nightly runs. */
 public final class Digests {
@@ -92,11 +93,7 @@ public final class Digests {
   /** Best effort: a read-only or full cache directory only costs the next JVM a re-read. */
   private static String remember(String key, String digest) {
     try {
-      Path dir = Files.createDirectories(cacheDir());
-      Path tmp = Files.createTempFile(dir, key, ".tmp");
-      Files.writeString(tmp, digest);
-      Files.move(tmp, dir.resolve(key), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-          java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+      AtomicFiles.writeAtomically(cacheDir().resolve(key), digest);
     } catch (IOException | UnsupportedOperationException e) {
       // keep the digest for this JVM only
     }

@@ -4,8 +4,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.zip.GZIPInputStream;
+import org.k5spark.core.io.AtomicFiles;
 
 /**
  * Tokenizer files shipped in this jar: Qwen2.5-VL's real tokenizer.json (gzipped, 1.8 MB; see
@@ -48,12 +48,6 @@ public final class BundledTokenizers {
   }
 
   private static void copy(InputStream in, Path target) throws IOException {
-    Path tmp = Files.createTempFile(target.getParent(), target.getFileName().toString(), ".tmp");
-    try {
-      Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
-      Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    } finally {
-      Files.deleteIfExists(tmp);
-    }
+    AtomicFiles.copy(in, target);
   }
 }

@@ -6,10 +6,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.k5spark.core.weights.SafetensorsWriter;
+import org.k5spark.core.io.AtomicFiles;
 
 /**
  * Writes small random text encoders in the released layouts, for the embedded default model:
@@ -148,12 +148,6 @@ public final class TinyTextEncoders {
   }
 
   private static void writeJson(Path target, Object node) throws IOException {
-    Path tmp = Files.createTempFile(target.getParent(), "config", ".tmp");
-    try {
-      new ObjectMapper().writerWithDefaultPrettyPrinter().writeValue(tmp.toFile(), node);
-      Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    } finally {
-      Files.deleteIfExists(tmp);
-    }
+    AtomicFiles.writeFile(target, tmp -> new ObjectMapper().writerWithDefaultPrettyPrinter().writeValue(tmp.toFile(), node));
   }
 }

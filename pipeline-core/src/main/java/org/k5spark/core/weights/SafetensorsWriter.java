@@ -4,15 +4,13 @@ import ai.djl.ndarray.NDArray;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.k5spark.core.io.AtomicFiles;
 
 /** Writes a safetensors file (sorted-by-insertion data, header padded to 8); write-to-temp then rename. */
 public final class SafetensorsWriter {
@@ -103,27 +101,12 @@ public final class SafetensorsWriter {
     byte[] hp = new byte[padded];
     java.util.Arrays.fill(hp, (byte) ' ');
     System.arraycopy(h, 0, hp, 0, h.length);
-    Path parent = out.toAbsolutePath().getParent();
-    Files.createDirectories(parent);
-    Path tmp = Files.createTempFile(parent, "." + out.getFileName(), ".tmp");
-    try {
-      try (OutputStream os = new java.io.BufferedOutputStream(Files.newOutputStream(tmp), 1 << 20)) {
-        ByteBuffer len = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(padded);
-        os.write(len.array());
-        os.write(hp);
-        for (Entry e : entries.values()) {
-          os.write(e.data());
-        }
+    AtomicFiles.writeBytes(out, os -> {
+      os.write(ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(padded).array());
+      os.write(hp);
+      for (Entry e : entries.values()) {
+        os.write(e.data());
       }
-      try {
-        // temp files are created 0600; a checkpoint is meant to be read by other users/executors
-        Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
-      } catch (UnsupportedOperationException ignored) {
-        // non-POSIX filesystem: keep its defaults
-      }
-      Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    } finally {
-      Files.deleteIfExists(tmp);
-    }
+    });
   }
 }
