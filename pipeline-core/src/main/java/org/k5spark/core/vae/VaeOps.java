@@ -19,16 +19,17 @@ import org.k5spark.core.dit.attention.TensorBridge;
  * <p>Group norm, replicate padding, SiLU and nearest upsampling are libtorch's own kernels called through
  * JavaCPP on the DJL tensors themselves ({@link TensorBridge}: same {@code at::Tensor}, no copy). DJL 0.36
  * has none of them, and composing them from DJL ops (a batch norm per group norm, slice/repeat/concat per
- * padded side, sigmoid + multiply) cost ~30 op dispatches and three extra activation copies per conv: on
- * the golden decode that was a third of the time.
+ * padded side, sigmoid + multiply) cost ~30 op dispatches and two extra activation copies per conv; the
+ * hand-built group norm alone took ~10 of the golden decode_small's ~55 ms.
  */
 final class VaeOps {
   static final float NORM_EPS = 1e-6f;
 
   /**
    * Multiply-accumulates of one conv from which {@link #conv3d} calls oneDNN directly on the CPU. Below it
-   * libtorch's own choice is faster (oneDNN's fixed cost, ~0.07 ms, dominates: 0.10 vs 0.035 ms at 16
-   * channels, 3 x 4 x 6 frames); above it oneDNN wins by 4-5x (see {@link #conv3d}).
+   * libtorch's own choice is faster (oneDNN's fixed cost, ~0.05-0.07 ms, dominates: 0.10 vs 0.04 ms at 16
+   * channels, 3 x 4 x 6 frames); the two break even near 2 M (16 channels, 3 x 8 x 12) and oneDNN wins
+   * 2-4x above it (see {@link #conv3d}).
    */
   static final long ONEDNN_MIN_MACS = 2_000_000L;
 
@@ -56,8 +57,8 @@ final class VaeOps {
 
   /**
    * Applies a libtorch op to {@code x}; the result (a new tensor) becomes an NDArray of {@code x}'s manager.
-   * {@code op} closes its own JavaCPP temporaries (no PointerScope: {@link TensorBridge#adopt} would free
-   * a result that a scope holds).
+   * {@code op} closes its own JavaCPP temporaries. No PointerScope: {@link TensorBridge#adopt} detaches the
+   * result from the innermost scope, which drops the scope's reference and frees the tensor.
    */
   private static NDArray torchOp(NDArray x, UnaryOperator<Tensor> op) {
     try (Tensor t = TensorBridge.view(x)) {
@@ -95,7 +96,7 @@ final class VaeOps {
    * A stride-1, unpadded Conv3d. On the CPU libtorch picks its oneDNN kernel only when
    * {@code N*C*D*H > 20480} (a heuristic made for 2-D convs); a batch-1 video of few channels falls below
    * it and gets {@code slow_conv3d} (im2col + GEMM), 4-5x slower than oneDNN on the golden decode's
-   * 8-channel 11 x 34 x 50 convs (1.0 vs 4.5 ms). The real-width decoder passes the heuristic anyway.
+   * 8-channel 11 x 34 x 50 convs (0.9-1.1 vs 3.7-4.5 ms). The real-width decoder passes the heuristic anyway.
    */
   private static Tensor conv3d(Tensor x, Tensor w, Tensor b, boolean onednn) {
     try (TensorOptional ob = new TensorOptional(b)) {
