@@ -10,7 +10,8 @@ package org.k5spark.core.vae;
  * tensors in all, calibrated on the CPU (tiny VAE, 9 x 192 x 192 untiled: measured peak 209-312 MB over
  * runs, about 9-14 full-resolution tensors besides the output and the attention scores, plus margin for that
  * spread; see DecodeMemoryTest, which first returns the warm-up's freed memory to the OS so the peak is not
- * hidden). The mid-block attention adds its (N x N) score matrix over the tile's latent tokens when the
+ * hidden). Since the convs pad in one libtorch op (one padded copy instead of three) the same decode peaks at
+ * 153-201 MB; the estimate is kept, conservative, until it is re-measured on a GPU. The mid-block attention adds its (N x N) score matrix over the tile's latent tokens when the
  * kernel materialises it. Activations are float32 (the VAE runs in
  * float32 in this port).
  */

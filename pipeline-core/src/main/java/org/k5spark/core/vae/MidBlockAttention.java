@@ -36,7 +36,7 @@ final class MidBlockAttention {
     long tokens = frames * perFrame;
     float scale = (float) (1.0 / Math.sqrt(c));
     return VaeOps.scoped(x, in -> {
-      NDArray n = VaeOps.groupNorm(in, w.norm(p + ".group_norm.weight"), w.norm(p + ".group_norm.bias"), groups);
+      NDArray n = VaeOps.groupNorm(in, w.get(p + ".group_norm.weight"), w.get(p + ".group_norm.bias"), groups);
       NDArray tok = n.reshape(c, tokens).transpose(1, 0); // (L, C), tokens in (t, h, w) order
       NDArray q = linear(tok, "to_q");
       NDArray kT = linear(tok, "to_k").transpose(1, 0); // (C, L)

@@ -6,7 +6,6 @@ import static org.k5spark.core.vae.VaeOps.scoped;
 import static org.k5spark.core.vae.VaeOps.siluInPlace;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.nn.convolutional.Conv3d;
 
 /**
  * {@code post_quant_conv} + {@code HunyuanVideoDecoder3D} on one (sub-)latent {@code (1, C_lat, T, H, W)}
@@ -38,7 +37,7 @@ public final class VaeDecoder {
           + ", T, H, W), got " + z.getShape());
     }
     return scoped(z, in -> {
-      NDArray h = Conv3d.conv3d(in, w.get("post_quant_conv.weight"), w.get("post_quant_conv.bias")).singletonOrThrow();
+      NDArray h = causalConv(in, w.get("post_quant_conv.weight"), w.get("post_quant_conv.bias"));
       h = conv("decoder.conv_in", h);
       h = resnet("decoder.mid_block.resnets.0", h);
       if (attention != null) {
@@ -88,6 +87,6 @@ public final class VaeDecoder {
   }
 
   private NDArray norm(String p, NDArray x) {
-    return groupNorm(x, w.norm(p + ".weight"), w.norm(p + ".bias"), config.normNumGroups());
+    return groupNorm(x, w.get(p + ".weight"), w.get(p + ".bias"), config.normNumGroups());
   }
 }

@@ -1,23 +1,40 @@
 package org.k5spark.core.vae;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
-import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Activation;
-import ai.djl.nn.convolutional.Conv3d;
-import ai.djl.nn.norm.BatchNorm;
+import ai.djl.ndarray.types.DataType;
 import java.util.function.Function;
+import java.util.function.UnaryOperator;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorOptional;
+import org.bytedeco.pytorch.global.torch;
+import org.k5spark.core.dit.attention.TensorBridge;
 
 /**
- * The decoder's layer functions on {@code (1, C, T, H, W)} float tensors, written on DJL ops. Results
- * live in the manager of the activation argument (weights are never the first operand, so nothing
- * leaks into the weights' manager).
+ * The decoder's layer functions on {@code (1, C, T, H, W)} float tensors. Results live in the manager of
+ * the activation argument (weights are never the first operand, so nothing leaks into the weights' manager).
+ *
+ * <p>Group norm, replicate padding, SiLU and nearest upsampling are libtorch's own kernels called through
+ * JavaCPP on the DJL tensors themselves ({@link TensorBridge}: same {@code at::Tensor}, no copy). DJL 0.36
+ * has none of them, and composing them from DJL ops (a batch norm per group norm, slice/repeat/concat per
+ * padded side, sigmoid + multiply) cost ~30 op dispatches and two extra activation copies per conv; the
+ * hand-built group norm alone took ~10 of the golden decode_small's ~55 ms.
  */
 final class VaeOps {
   static final float NORM_EPS = 1e-6f;
+
+  /**
+   * Multiply-accumulates of one conv from which {@link #conv3d} calls oneDNN directly on the CPU. Below it
+   * libtorch's own choice is faster (oneDNN's fixed cost, ~0.05-0.07 ms, dominates: 0.10 vs 0.04 ms at 16
+   * channels, 3 x 4 x 6 frames); the two break even near 2 M (16 channels, 3 x 8 x 12) and oneDNN wins
+   * 2-4x above it (see {@link #conv3d}).
+   */
+  static final long ONEDNN_MIN_MACS = 2_000_000L;
+
+  private static final long[] ONES = {1, 1, 1};
+  private static final long[] ZEROS = {0, 0, 0};
 
   private VaeOps() {}
 
@@ -39,47 +56,58 @@ final class VaeOps {
   }
 
   /**
-   * {@code HunyuanVideoCausalConv3d}: replicate padding of {@code kw//2} / {@code kh//2} on both sides of
-   * W / H and {@code kt-1} copies of the first frame in front, then an unpadded stride-1 Conv3d.
+   * Applies a libtorch op to {@code x}; the result (a new tensor) becomes an NDArray of {@code x}'s manager.
+   * {@code op} closes its own JavaCPP temporaries. No PointerScope: {@link TensorBridge#adopt} detaches the
+   * result from the innermost scope, which drops the scope's reference and frees the tensor.
+   */
+  private static NDArray torchOp(NDArray x, UnaryOperator<Tensor> op) {
+    try (Tensor t = TensorBridge.view(x)) {
+      return TensorBridge.adopt(op.apply(t), x.getManager());
+    }
+  }
+
+  /**
+   * {@code HunyuanVideoCausalConv3d}: {@code F.pad(x, (kw//2, kw//2, kh//2, kh//2, kt-1, 0), "replicate")}
+   * (edge values on both sides of W and H, {@code kt-1} copies of the first frame in front), then an
+   * unpadded stride-1 Conv3d.
    */
   static NDArray causalConv(NDArray x, NDArray weight, NDArray bias) {
     long[] k = weight.getShape().getShape();
-    return scoped(x, in -> {
-      // each padded copy is freed as soon as the next one exists: peak = input + two padded copies + output
-      NDArray pw = replicatePad(in, 4, (int) (k[4] / 2), (int) (k[4] / 2));
-      NDArray ph = replicatePad(pw, 3, (int) (k[3] / 2), (int) (k[3] / 2));
-      closeIfTemp(pw, in, ph);
-      NDArray pt = replicatePad(ph, 2, (int) (k[2] - 1), 0);
-      closeIfTemp(ph, in, pt);
-      NDArray y = Conv3d.conv3d(pt, weight, bias).singletonOrThrow();
-      closeIfTemp(pt, in, y);
-      return y;
-    });
-  }
-
-  private static void closeIfTemp(NDArray a, NDArray input, NDArray next) {
-    if (a != input && a != next) {
-      a.close();
+    long pw = k[4] / 2;
+    long ph = k[3] / 2;
+    long pt = k[2] - 1;
+    long[] s = x.getShape().getShape();
+    long macs = s[2] * s[3] * s[4] * k[0] * k[1] * k[2] * k[3] * k[4];
+    boolean onednn = macs >= ONEDNN_MIN_MACS && x.getDevice().equals(Device.cpu())
+        && x.getDataType() == DataType.FLOAT32 && OneDnn.USABLE;
+    try (Tensor w = TensorBridge.view(weight); Tensor b = TensorBridge.view(bias)) {
+      if (pw == 0 && ph == 0 && pt == 0) {
+        return torchOp(x, t -> conv3d(t, w, b, onednn));
+      }
+      return torchOp(x, t -> {
+        try (Tensor padded = torch.replication_pad3d(t, pw, pw, ph, ph, pt, 0)) {
+          return conv3d(padded, w, b, onednn);
+        }
+      });
     }
   }
 
-  /** Edge-value padding along one axis (torch {@code F.pad(mode="replicate")}). */
-  static NDArray replicatePad(NDArray x, int axis, int before, int after) {
-    if (before == 0 && after == 0) {
-      return x;
+  /**
+   * A stride-1, unpadded Conv3d. On the CPU libtorch picks its oneDNN kernel only when
+   * {@code N*C*D*H > 20480} (a heuristic made for 2-D convs); a batch-1 video of few channels falls below
+   * it and gets {@code slow_conv3d} (im2col + GEMM), 4-5x slower than oneDNN on the golden decode's
+   * 8-channel 11 x 34 x 50 convs (0.9-1.1 vs 3.7-4.5 ms). The real-width decoder passes the heuristic anyway.
+   */
+  private static Tensor conv3d(Tensor x, Tensor w, Tensor b, boolean onednn) {
+    try (TensorOptional ob = new TensorOptional(b)) {
+      return onednn ? torch.mkldnn_convolution(x, w, ob, ZEROS, ONES, ONES, 1)
+          : torch.conv3d(x, w, ob, ONES, ZEROS, ONES, 1);
     }
-    long n = x.getShape().get(axis);
-    NDList parts = new NDList();
-    if (before > 0) {
-      NDArray first = x.get(slice(axis, 0, 1));
-      parts.add(before == 1 ? first : first.repeat(axis, before));
-    }
-    parts.add(x);
-    if (after > 0) {
-      NDArray last = x.get(slice(axis, n - 1, n));
-      parts.add(after == 1 ? last : last.repeat(axis, after));
-    }
-    return NDArrays.concat(parts, axis);
+  }
+
+  /** Whether this libtorch has oneDNN and the user did not switch it off (checked once). */
+  private static final class OneDnn {
+    static final boolean USABLE = torch.hasMKLDNN() && torch.globalContext().userEnabledMkldnn();
   }
 
   /** An index selecting {@code [from, to)} on {@code axis} and everything on the other axes. */
@@ -92,56 +120,44 @@ final class VaeOps {
   }
 
   /**
-   * {@code nn.GroupNorm(groups, C, eps=1e-6)}: mean and biased variance per group over
-   * {@code (C/G, T, H, W)} of the tensor at hand, then the per-channel affine. Computed as a
-   * training-mode batch norm over {@code (1, G, C/G*T*H*W)}: the same statistics, one fused kernel.
-   * {@code weight} and {@code bias} come pre-shaped {@code (1, C, 1)} (see {@link VaeWeights#norm}).
+   * {@code nn.GroupNorm(groups, C, eps=1e-6)} (libtorch's {@code group_norm}): mean and biased variance per
+   * group over {@code (C/G, T, H, W)} of the tensor at hand, then the per-channel affine {@code weight},
+   * {@code bias} of shape {@code (C)}.
    */
   static NDArray groupNorm(NDArray x, NDArray weight, NDArray bias, int groups) {
-    Shape s = x.getShape();
-    long c = s.get(1);
-    if (weight.getShape().dimension() != 3) {
-      throw new IllegalArgumentException("group norm affine parameters must be shaped (1, C, 1)");
+    try (Tensor w = TensorBridge.view(weight); Tensor b = TensorBridge.view(bias)) {
+      return torchOp(x, t -> {
+        try (TensorOptional ow = new TensorOptional(w); TensorOptional ob = new TensorOptional(b)) {
+          return torch.group_norm(t, groups, ow, ob, NORM_EPS, true);
+        }
+      });
     }
-    return scoped(x, in -> {
-      NDManager m = in.getManager();
-      NDArray g = in.reshape(1, groups, -1);
-      NDArray ones = m.ones(new Shape(groups));
-      NDArray zeros = m.zeros(new Shape(groups));
-      NDArray runMean = m.zeros(new Shape(groups));
-      NDArray runVar = m.ones(new Shape(groups));
-      NDArray n = BatchNorm.batchNorm(g, runMean, runVar, ones, zeros, 1, 0.1f, NORM_EPS, true).singletonOrThrow();
-      n = n.reshape(1, c, -1);
-      NDArray y = n.mul(weight).addi(bias);
-      return y.reshape(s);
-    });
   }
 
   /** {@code x * sigmoid(x)} written into {@code x}: callers pass a temporary they no longer need. */
   static NDArray siluInPlace(NDArray x) {
-    try (NDArray s = Activation.sigmoid(x)) {
-      return x.muli(s);
+    try (Tensor t = TensorBridge.view(x); Tensor same = torch.silu_(t)) {
+      return x;
     }
   }
 
   /**
    * {@code HunyuanVideoUpsampleCausal3D} before its conv: frame 0 upsampled spatially only, frames 1..
-   * by the full factor (nearest = repetition), concatenated in time.
+   * by the full factor (nearest = repetition), concatenated in time. Computed as one nearest upsampling of
+   * the whole clip by the full factor minus the first {@code ft - 1} copies of frame 0: the same frames
+   * (exact copies), without the split and the concatenation. The result may be a strided view.
    */
   static NDArray upsampleNearest(NDArray x, int ft, int fh, int fw) {
     long[] s = x.getShape().getShape();
     long t = s[2];
-    long h = s[3] * fh;
-    long w = s[4] * fw;
-    return scoped(x, in -> {
-      NDArray first = in.get(slice(2, 0, 1));
-      NDArray up0 = first.getNDArrayInternal().interpolation(new long[] {1, h, w}, 0, false);
-      if (t == 1) {
-        return up0.duplicate();
+    return torchOp(x, in -> {
+      Tensor up = torch.upsample_nearest3d(in, ft * t, fh * s[3], fw * s[4]);
+      if (ft == 1) {
+        return up;
       }
-      NDArray rest = in.get(slice(2, 1, t));
-      NDArray upRest = rest.getNDArrayInternal().interpolation(new long[] {ft * (t - 1), h, w}, 0, false);
-      return NDArrays.concat(new NDList(up0, upRest), 2);
+      try (up) {
+        return up.narrow(2, ft - 1, ft * (t - 1) + 1);
+      }
     });
   }
 }

@@ -5,7 +5,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.Map;
 import org.k5spark.core.weights.StrictLoader;
 import org.k5spark.core.weights.TensorSource;
@@ -14,23 +13,15 @@ import org.k5spark.core.weights.WeightFileException;
 /**
  * The decoder's parameters from a diffusers {@code vae/} directory, loaded strictly: every decoder key of
  * {@link VaeLayout#decoder} must be present with its shape, encoder keys are ignored, anything else is an
- * error. Group-norm affine parameters are kept pre-shaped {@code (1, C, 1)} for broadcasting.
+ * error.
  */
 public final class VaeWeights {
   public static final String WEIGHTS_FILE = "diffusion_pytorch_model.safetensors";
 
   private final Map<String, NDArray> params;
-  private final Map<String, NDArray> norms = new HashMap<>();
 
   private VaeWeights(Map<String, NDArray> params) {
     this.params = params;
-    for (var e : params.entrySet()) {
-      String k = e.getKey();
-      if (VaeLayout.isNormParameter(k)) {
-        NDArray v = e.getValue();
-        norms.put(k, v.reshape(1, v.getShape().get(0), 1));
-      }
-    }
   }
 
   /**
@@ -54,15 +45,6 @@ public final class VaeWeights {
     NDArray a = params.get(key);
     if (a == null) {
       throw new IllegalStateException("decoder parameter '" + key + "' was not loaded");
-    }
-    return a;
-  }
-
-  /** A group norm's weight or bias shaped {@code (1, C, 1)}. */
-  public NDArray norm(String key) {
-    NDArray a = norms.get(key);
-    if (a == null) {
-      throw new IllegalStateException("group norm parameter '" + key + "' was not loaded");
     }
     return a;
   }
