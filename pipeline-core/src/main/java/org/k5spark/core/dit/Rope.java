@@ -15,12 +15,11 @@ import ai.djl.ndarray.types.Shape;
 public final class Rope {
   private static final double MAX_PERIOD = 10000.0;
 
-  /** cos and sin of the angles, each (tokens, 1, head_dim/2) so they broadcast over heads. */
-  public record Table(NDArray cos, NDArray sin) {
-    public Table reshapeTokens(Shape tokensShape) {
-      return new Table(cos.reshape(tokensShape), sin.reshape(tokensShape));
-    }
-  }
+  /**
+   * The reference's rotation table (tokens..., 1, head_dim/2, 2, 2) = [[cos, -sin], [sin, cos]] per pair; the
+   * 1 broadcasts over heads. Kept in this layout so that applying it is one multiply and one sum.
+   */
+  public record Table(NDArray rotation) {}
 
   private Rope() {}
 
@@ -29,7 +28,7 @@ public final class Rope {
     return m.arange(0, n, 1, DataType.FLOAT32).mul((float) -Math.log(MAX_PERIOD)).div((float) n).exp();
   }
 
-  /** RoPE1D: positions (L,) int64 to a (L, 1, headDim/2) table. */
+  /** RoPE1D: positions (L,) int64 to a (L, 1, headDim/2, 2, 2) table. */
   public static Table text(NDArray pos, int headDim) {
     NDManager m = pos.getManager();
     NDArray args = pos.toType(DataType.FLOAT32, false).reshape(-1, 1).mul(freqs(m, headDim / 2).reshape(1, -1));
@@ -37,8 +36,8 @@ public final class Rope {
   }
 
   /**
-   * RoPE3D: per-axis positions (T'), (H'), (W') int64 to a (T', H', W', 1, headDim/2) table; the head dim is
-   * split by axes_dims and each axis angle divided by its scale factor.
+   * RoPE3D: per-axis positions (T'), (H'), (W') int64 to a (T', H', W', 1, headDim/2, 2, 2) table; the head
+   * dim is split by axes_dims and each axis angle divided by its scale factor.
    */
   public static Table visual(NDArray[] pos, int[] axesDims, float[] scaleFactor) {
     NDManager m = pos[0].getManager();
@@ -58,23 +57,22 @@ public final class Rope {
   }
 
   private static Table table(NDArray args) {
-    return new Table(args.cos(), args.sin());
+    NDArray cos = args.cos();
+    NDArray sin = args.sin();
+    NDArray r = NDArrays.stack(new NDList(cos, sin.neg(), sin, cos), args.getShape().dimension());
+    Shape s = r.getShape();
+    return new Table(r.reshape(s.slice(0, s.dimension() - 1).addAll(new Shape(2, 2))));
   }
 
   /**
-   * Rotates x (tokens, heads, D) — or (batch, tokens, heads, D) — with a (tokens, 1, D/2) table; computed in
-   * float32 as the reference.
+   * Rotates x (tokens, heads, D) — or (batch, tokens, heads, D) — with a (tokens, 1, D/2, 2, 2) table, as
+   * the reference's apply_rotary: {@code (rope * x.reshape(..., D/2, 1, 2)).sum(-1)}, in float32.
    */
   public static NDArray apply(NDArray x, Table rope) {
     DataType dt = x.getDataType();
     Shape s = x.getShape();
     int last = s.dimension() - 1;
-    NDArray xf = Nn.as(x, DataType.FLOAT32).reshape(s.slice(0, last).addAll(new Shape(s.get(last) / 2, 2)));
-    NDList pair = xf.split(2, last + 1);
-    NDArray x0 = pair.get(0).squeeze(last + 1);
-    NDArray x1 = pair.get(1).squeeze(last + 1);
-    NDArray y0 = x0.mul(rope.cos()).sub(x1.mul(rope.sin()));
-    NDArray y1 = x0.mul(rope.sin()).add(x1.mul(rope.cos()));
-    return Nn.as(NDArrays.stack(new NDList(y0, y1), last + 1).reshape(s), dt);
+    NDArray pairs = Nn.as(x, DataType.FLOAT32).reshape(s.slice(0, last).addAll(new Shape(s.get(last) / 2, 1, 2)));
+    return Nn.as(pairs.mul(rope.rotation()).sum(new int[] {last + 2}).reshape(s), dt);
   }
 }
