@@ -166,7 +166,7 @@ public final class DiffusionTransformer3D implements AutoCloseable {
 
     Rope.Table textRope = ropeTables.text(in.textRopePos());
     if (trace != null) {
-      trace.record("text_rope", Rope.text(in.textRopePos(), params.headDim()).rotation());
+      trace.record("text_rope", Rope.referenceLayout(Rope.text(in.textRopePos(), params.headDim())));
     }
     for (int i = 0; i < textBlocks.size(); i++) {
       TextBlock b = textBlocks.get(i);
@@ -181,7 +181,7 @@ public final class DiffusionTransformer3D implements AutoCloseable {
     long hp = vs.get(1);
     long wp = vs.get(2);
     if (trace != null) {
-      trace.record("visual_rope", Rope.visual(in.visualRopePos(), params.axesDims(), in.scaleFactor()).rotation());
+      trace.record("visual_rope", Rope.referenceLayout(Rope.visual(in.visualRopePos(), params.axesDims(), in.scaleFactor())));
     }
     boolean fractal = attention.nabla();
     NDArray tokens = FractalOrder.flatten(visual, fractal);

@@ -87,18 +87,27 @@ final class Modulation {
   }
 
   /**
-   * time_embed (1, time_dim) float32 to every layer's chunks, each (1, model_dim) float32; a batched
+   * time_embed (1, time_dim) float32 to every layer's chunks, each (model_dim) float32; a batched
    * (B, 1, time_dim) gives (B, 1, model_dim) chunks that broadcast over each sample's tokens.
    */
   NDList params(NDArray timeEmbed) {
     NDArray te = Nn.as(timeEmbed, weight.getDataType());
-    return Nn.as(Nn.linear(Nn.silu(te), weight, bias), DataType.FLOAT32).split(splitAt, te.getShape().dimension() - 1);
+    NDArray all = Nn.as(Nn.linear(Nn.silu(te), weight, bias), DataType.FLOAT32);
+    if (te.getShape().dimension() == 2) {
+      // one sample: 1-D chunks, which LayerNorm takes as its affine parameters (scaleShiftNorm)
+      return all.reshape(-1).split(splitAt, 0);
+    }
+    return all.split(splitAt, te.getShape().dimension() - 1);
   }
 
-  /** LayerNorm_noaffine(x) * onePlusScale + shift, in float32, returned in the compute dtype (a GEMM input). */
+  /**
+   * LayerNorm_noaffine(x) * onePlusScale + shift, in float32, returned in the compute dtype (a GEMM input).
+   * One sample's 1-D chunks are exactly LayerNorm's affine weight and bias: one fused kernel.
+   */
   static NDArray scaleShiftNorm(NDArray x, NDArray onePlusScale, NDArray shift, NormParams norm) {
     NDArray xf = Nn.as(x, DataType.FLOAT32);
-    NDArray h = Nn.layerNorm(xf, norm.ones(), norm.zeros()).mul(onePlusScale).add(shift);
+    NDArray h = onePlusScale.getShape().dimension() == 1 ? Nn.layerNorm(xf, onePlusScale, shift)
+        : Nn.layerNorm(xf, norm.ones(), norm.zeros()).mul(onePlusScale).add(shift);
     return Nn.as(h, norm.compute());
   }
 

@@ -14,7 +14,8 @@ import org.k5spark.core.dit.nabla.NablaAttention;
  * RMSNorm of q and k, RoPE (self-attention only), attention, output projection.
  *
  * <p>The projections that read the same input are one GEMM (self-attention: q|k|v; cross-attention: k|v),
- * their weights stacked at load; in self-attention q and k then travel as one (.., 2*heads, head_dim)
+ * their weights stacked at load; in self-attention q and k (rows permuted to RoPE's half-split layout, see
+ * {@link Rope}) then travel as one (.., 2*heads, head_dim)
  * tensor through RMSNorm (q's weight on the first heads, k's on the rest) and RoPE. Same arithmetic as the
  * reference, a third of the ops — on small shapes the per-op cost, not the FLOPs, is the DiT's time.
  */
@@ -45,6 +46,12 @@ final class MultiheadAttention {
     NDArray qn = w.get(prefix + ".query_norm.weight");
     NDArray kn = w.get(prefix + ".key_norm.weight");
     if (self) {
+      // q and k in the half-split head layout of Rope.apply (q.k and RMSNorm are unchanged by it)
+      for (String key : List.of(q + "weight", q + "bias", k + "weight", k + "bias")) {
+        w.replace(key, Rope.halfSplitRows(w.get(key), headDim));
+      }
+      qn = Rope.halfSplitRows(qn, headDim);
+      kn = Rope.halfSplitRows(kn, headDim);
       this.wIn = w.concatRows(prefix + ".to_qkv.weight", List.of(q + "weight", k + "weight", v + "weight"));
       this.bIn = w.concatRows(prefix + ".to_qkv.bias", List.of(q + "bias", k + "bias", v + "bias"));
       this.wq = null;

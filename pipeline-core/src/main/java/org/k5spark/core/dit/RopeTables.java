@@ -23,7 +23,8 @@ final class RopeTables implements AutoCloseable {
     @Override
     protected boolean removeEldestEntry(Map.Entry<Key, Rope.Table> eldest) {
       if (size() > CAPACITY) {
-        eldest.getValue().rotation().close();
+        eldest.getValue().cos().close();
+        eldest.getValue().sin().close();
         return true;
       }
       return false;
@@ -49,15 +50,13 @@ final class RopeTables implements AutoCloseable {
     }
   }
 
-  /** RoPE1D table (L, 1, head_dim/2, 2, 2) of the text positions (L,) int64. */
+  /** RoPE1D table (L, 1, head_dim) of the text positions (L,) int64. */
   synchronized Rope.Table text(NDArray pos) {
     Key key = new Key(new long[][] {pos.toLongArray()}, null, false);
     Rope.Table t = tables.get(key);
     if (t == null) {
       try (NDManager tmp = manager.newSubManager()) {
-        NDArray r = Rope.text(tmp.create(key.pos()[0]), headDim).rotation();
-        r.attach(manager);
-        t = new Rope.Table(r);
+        t = keep(Rope.text(tmp.create(key.pos()[0]), headDim));
       }
       tables.put(key, t);
     }
@@ -65,8 +64,8 @@ final class RopeTables implements AutoCloseable {
   }
 
   /**
-   * RoPE3D table of the per-axis positions, flattened to the visual token order: (T'*H'*W', 1, head_dim/2,
-   * 2, 2), row-major or fractal (NABLA) as {@link FractalOrder#flatten}.
+   * RoPE3D table of the per-axis positions, flattened to the visual token order: (T'*H'*W', 1, head_dim),
+   * row-major or fractal (NABLA) as {@link FractalOrder#flatten}.
    */
   synchronized Rope.Table visualTokens(NDArray[] pos, float[] scaleFactor, boolean fractal) {
     Key key = new Key(new long[][] {pos[0].toLongArray(), pos[1].toLongArray(), pos[2].toLongArray()},
@@ -75,12 +74,18 @@ final class RopeTables implements AutoCloseable {
     if (t == null) {
       try (NDManager tmp = manager.newSubManager()) {
         NDArray[] p = {tmp.create(key.pos()[0]), tmp.create(key.pos()[1]), tmp.create(key.pos()[2])};
-        NDArray r = FractalOrder.flatten(Rope.visual(p, axesDims, scaleFactor).rotation(), fractal);
-        r.attach(manager);
-        t = new Rope.Table(r);
+        Rope.Table grid = Rope.visual(p, axesDims, scaleFactor);
+        t = keep(new Rope.Table(FractalOrder.flatten(grid.cos(), fractal), FractalOrder.flatten(grid.sin(), fractal)));
       }
       tables.put(key, t);
     }
+    return t;
+  }
+
+  /** Moves a table out of its temporary manager. */
+  private Rope.Table keep(Rope.Table t) {
+    t.cos().attach(manager);
+    t.sin().attach(manager);
     return t;
   }
 
