@@ -116,7 +116,7 @@ final class Modulation {
    * attention run in the compute dtype), which keeps a float16 model clear of float16's range limit.
    */
   static NDArray gateSum(NDArray x, NDArray out, NDArray gate) {
-    return Nn.as(x, DataType.FLOAT32).add(Nn.as(out, DataType.FLOAT32).mul(gate));
+    return Nn.addMul(Nn.as(x, DataType.FLOAT32), Nn.as(out, DataType.FLOAT32), gate);
   }
 
   /**

@@ -15,9 +15,10 @@ import org.k5spark.core.dit.nabla.NablaAttention;
  *
  * <p>The projections that read the same input are one GEMM (self-attention: q|k|v; cross-attention: k|v),
  * their weights stacked at load; in self-attention q and k (rows permuted to RoPE's half-split layout, see
- * {@link Rope}) then travel as one (.., 2*heads, head_dim)
- * tensor through RMSNorm (q's weight on the first heads, k's on the rest) and RoPE. Same arithmetic as the
- * reference, a third of the ops — on small shapes the per-op cost, not the FLOPs, is the DiT's time.
+ * {@link Rope}) then travel as one heads-first (B, 2*heads, L, head_dim) tensor through RMSNorm (q's weight on
+ * the first heads, k's on the rest) and RoPE, and reach the attention kernel without further transposes. Same
+ * arithmetic as the reference, a third of the ops — on small shapes the per-op cost, not the FLOPs, is the
+ * DiT's time.
  */
 final class MultiheadAttention {
   private final boolean self;
@@ -27,7 +28,7 @@ final class MultiheadAttention {
   /** cross-attention only: the query projection (it reads a different input) */
   private final NDArray wq;
   private final NDArray bq;
-  /** self: (2*heads, head_dim) = q's norm weight per q head, then k's per k head; cross: q's (head_dim) */
+  /** self: (2*heads, 1, head_dim) = q's norm weight per q head, then k's per k head; cross: q's (head_dim) */
   private final NDArray qNorm;
   /** cross-attention only: k's norm weight (head_dim) */
   private final NDArray kNorm;
@@ -57,7 +58,8 @@ final class MultiheadAttention {
       this.wq = null;
       this.bq = null;
       Shape perHead = new Shape(heads, headDim);
-      this.qNorm = NDArrays.concat(new NDList(qn.broadcast(perHead), kn.broadcast(perHead)), 0);
+      this.qNorm = NDArrays.concat(new NDList(qn.broadcast(perHead), kn.broadcast(perHead)), 0)
+          .reshape(2L * heads, 1, headDim);
       this.kNorm = null;
     } else {
       this.wIn = w.concatRows(prefix + ".to_kv.weight", List.of(k + "weight", v + "weight"));
@@ -90,20 +92,22 @@ final class MultiheadAttention {
     NDArray k;
     NDArray v;
     if (self) {
-      // (B, L, 3*heads, D): q|k heads normed and rotated together, v split off
-      NDList qkv = Nn.linear(Nn.as(x, dt), wIn, bIn).reshape(b, lq, 3L * heads, headDim).split(new long[] {2L * heads}, 2);
+      // (B, 3*heads, L, D): q|k heads normed and rotated together, v split off
+      NDList qkv = Nn.linear(Nn.as(x, dt), wIn, bIn).reshape(b, lq, 3L * heads, headDim).transpose(0, 2, 1, 3)
+          .split(new long[] {2L * heads}, 1);
       NDArray qk = Nn.rmsNorm(qkv.get(0), qNorm);
       if (rope != null) {
         qk = Rope.apply(qk, rope);
       }
-      NDList parts = qk.split(2, 2);
+      NDList parts = qk.split(2, 1);
       q = parts.get(0);
       k = parts.get(1);
       v = qkv.get(1);
     } else {
       long lc = cond.getShape().get(cond.getShape().dimension() - 2);
-      q = Nn.rmsNorm(Nn.linear(Nn.as(x, dt), wq, bq).reshape(b, lq, heads, headDim), qNorm);
-      NDList kv = Nn.linear(Nn.as(cond, dt), wIn, bIn).reshape(b, lc, 2L * heads, headDim).split(2, 2);
+      q = Nn.rmsNorm(Nn.linear(Nn.as(x, dt), wq, bq).reshape(b, lq, heads, headDim).transpose(0, 2, 1, 3), qNorm);
+      NDList kv = Nn.linear(Nn.as(cond, dt), wIn, bIn).reshape(b, lc, 2L * heads, headDim).transpose(0, 2, 1, 3)
+          .split(2, 1);
       k = Nn.rmsNorm(kv.get(0), kNorm);
       v = kv.get(1);
     }
@@ -112,13 +116,18 @@ final class MultiheadAttention {
       if (batched) {
         throw new IllegalArgumentException("NABLA attention runs one sample at a time");
       }
-      o = nabla.attend(q.squeeze(0), k.squeeze(0), v.squeeze(0), backend);
+      o = nabla.attend(tokensFirst(q), tokensFirst(k), tokensFirst(v), backend);
     } else {
-      o = backend.attendBatched(q, k, v, keyMask);
+      o = backend.attendHeadsFirst(q, k, v, keyMask);
       if (!batched) {
         o = o.reshape(lq, (long) heads * headDim);
       }
     }
     return Nn.linear(o, wo, bo);
+  }
+
+  /** One sample's (1, heads, L, D) as the (L, heads, D) that NABLA takes. */
+  private static NDArray tokensFirst(NDArray x) {
+    return x.squeeze(0).transpose(1, 0, 2);
   }
 }

@@ -21,8 +21,8 @@ public final class Rope {
   private static final double MAX_PERIOD = 10000.0;
 
   /**
-   * cos = [cos_p | cos_p] and sin = [-sin_p | sin_p] over the half-split head, each (tokens..., 1, head_dim);
-   * the 1 broadcasts over heads.
+   * cos = [cos_p | cos_p] and sin = [-sin_p | sin_p] over the half-split head, each (tokens..., head_dim);
+   * they broadcast over the heads of a heads-first (..., heads, tokens, head_dim) q or k.
    */
   public record Table(NDArray cos, NDArray sin) {}
 
@@ -33,15 +33,15 @@ public final class Rope {
     return m.arange(0, n, 1, DataType.FLOAT32).mul((float) -Math.log(MAX_PERIOD)).div((float) n).exp();
   }
 
-  /** RoPE1D: positions (L,) int64 to a (L, 1, headDim) table. */
+  /** RoPE1D: positions (L,) int64 to a (L, headDim) table. */
   public static Table text(NDArray pos, int headDim) {
     NDManager m = pos.getManager();
     NDArray args = pos.toType(DataType.FLOAT32, false).reshape(-1, 1).mul(freqs(m, headDim / 2).reshape(1, -1));
-    return table(args.expandDims(1));
+    return table(args);
   }
 
   /**
-   * RoPE3D: per-axis positions (T'), (H'), (W') int64 to a (T', H', W', 1, headDim) table; the head dim is
+   * RoPE3D: per-axis positions (T'), (H'), (W') int64 to a (T', H', W', headDim) table; the head dim is
    * split by axes_dims and each axis angle divided by its scale factor.
    */
   public static Table visual(NDArray[] pos, int[] axesDims, float[] scaleFactor) {
@@ -57,8 +57,7 @@ public final class Rope {
       Shape view = a == 0 ? new Shape(t, 1, 1, half) : a == 1 ? new Shape(1, h, 1, half) : new Shape(1, 1, w, half);
       parts.add(args.reshape(view).broadcast(new Shape(t, h, w, half)));
     }
-    NDArray args = NDArrays.concat(parts, 3);
-    return table(args.expandDims(3));
+    return table(NDArrays.concat(parts, 3));
   }
 
   private static Table table(NDArray args) {
@@ -69,8 +68,8 @@ public final class Rope {
   }
 
   /**
-   * Rotates a half-split x (tokens, heads, D) — or (batch, tokens, heads, D) — with a (tokens, 1, D) table,
-   * in float32 as the reference: [x0 | x1] to [x0 cos - x1 sin | x1 cos + x0 sin].
+   * Rotates a half-split, heads-first x (heads, tokens, D) — or (batch, heads, tokens, D) — with a
+   * (tokens, D) table, in float32 as the reference: [x0 | x1] to [x0 cos - x1 sin | x1 cos + x0 sin].
    */
   public static NDArray apply(NDArray x, Table rope) {
     DataType dt = x.getDataType();
@@ -78,7 +77,7 @@ public final class Rope {
     int last = x.getShape().dimension() - 1;
     NDList halves = xf.split(2, last);
     NDArray swapped = halves.get(1).concat(halves.get(0), last);
-    return Nn.as(xf.mul(rope.cos()).add(swapped.mul(rope.sin())), dt);
+    return Nn.as(Nn.addMul(xf.mul(rope.cos()), swapped, rope.sin()), dt);
   }
 
   /**
@@ -92,7 +91,7 @@ public final class Rope {
     NDArray cos = t.cos().split(2, last).get(0);
     NDArray sin = t.sin().split(2, last).get(1);
     NDArray m = NDArrays.stack(new NDList(cos, sin.neg(), sin, cos), last + 1);
-    return m.reshape(s.slice(0, last).addAll(new Shape(half, 2, 2)));
+    return m.reshape(s.slice(0, last).addAll(new Shape(1, half, 2, 2)));
   }
 
   /**

@@ -50,7 +50,7 @@ final class RopeTables implements AutoCloseable {
     }
   }
 
-  /** RoPE1D table (L, 1, head_dim) of the text positions (L,) int64. */
+  /** RoPE1D table (L, head_dim) of the text positions (L,) int64. */
   synchronized Rope.Table text(NDArray pos) {
     Key key = new Key(new long[][] {pos.toLongArray()}, null, false);
     Rope.Table t = tables.get(key);
@@ -64,7 +64,7 @@ final class RopeTables implements AutoCloseable {
   }
 
   /**
-   * RoPE3D table of the per-axis positions, flattened to the visual token order: (T'*H'*W', 1, head_dim),
+   * RoPE3D table of the per-axis positions, flattened to the visual token order: (T'*H'*W', head_dim),
    * row-major or fractal (NABLA) as {@link FractalOrder#flatten}.
    */
   synchronized Rope.Table visualTokens(NDArray[] pos, float[] scaleFactor, boolean fractal) {
