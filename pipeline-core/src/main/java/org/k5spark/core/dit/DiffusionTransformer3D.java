@@ -181,7 +181,8 @@ public final class DiffusionTransformer3D implements AutoCloseable {
     long hp = vs.get(1);
     long wp = vs.get(2);
     if (trace != null) {
-      trace.record("visual_rope", Rope.referenceLayout(Rope.visual(in.visualRopePos(), params.axesDims(), in.scaleFactor())));
+      trace.record("visual_rope",
+          Rope.referenceLayout(Rope.visual(in.visualRopePos(), params.axesDims(), in.scaleFactor())));
     }
     boolean fractal = attention.nabla();
     NDArray tokens = FractalOrder.flatten(visual, fractal);
