@@ -32,6 +32,10 @@ public final class ParityCommand implements Callable<Integer> {
   @Option(names = "--repeat", paramLabel = "N", description = "time N calls after one warm-up; prints ms_per_call=<median>")
   int repeat;
 
+  @Option(names = "--warmup", paramLabel = "W", description = "extra untimed calls before the --repeat ones"
+      + " (default 0: only the parity run warms up); a JVM reaches its steady speed after some hundred DiT calls")
+  int warmup;
+
   @Option(names = "--device", defaultValue = "cpu", description = "cpu, gpu, gpu:N or auto (default: ${DEFAULT-VALUE})")
   String device;
 
@@ -43,11 +47,16 @@ public final class ParityCommand implements Callable<Integer> {
     if (attention != null) {
       System.setProperty("k5.attention", attention);
     }
-    return run(caseDir, repeat, device, System.out);
+    return run(caseDir, warmup, repeat, device, System.out);
   }
 
   /** Runs the case and prints the report; returns the exit code (0 pass, 1 fail). */
   public static int run(Path caseDir, int repeat, String deviceSpec, java.io.PrintStream out) {
+    return run(caseDir, 0, repeat, deviceSpec, out);
+  }
+
+  /** As {@link #run(Path, int, String, java.io.PrintStream)} with {@code warmup} untimed calls before timing. */
+  public static int run(Path caseDir, int warmup, int repeat, String deviceSpec, java.io.PrintStream out) {
     GoldenCase c;
     try {
       c = GoldenCase.open(caseDir);
@@ -98,6 +107,11 @@ public final class ParityCommand implements Callable<Integer> {
           }
         }
         if (repeat > 0) {
+          for (int i = 0; i < warmup; i++) {
+            try (NDManager scratch = base.newSubManager()) {
+              prepared.run(scratch);
+            }
+          }
           double[] ms = new double[repeat];
           for (int i = 0; i < repeat; i++) {
             try (NDManager scratch = base.newSubManager()) {

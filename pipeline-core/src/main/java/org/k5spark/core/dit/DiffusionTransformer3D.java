@@ -39,6 +39,8 @@ public final class DiffusionTransformer3D implements AutoCloseable {
   private final List<TextBlock> textBlocks = new ArrayList<>();
   private final List<VisualBlock> visualBlocks = new ArrayList<>();
   private final OutLayer outLayer;
+  private final Modulation modulation;
+  private final RopeTables ropeTables;
   private final Modulation.NormParams norm;
   private final AtomicLong visualPasses = new AtomicLong();
 
@@ -59,14 +61,17 @@ public final class DiffusionTransformer3D implements AutoCloseable {
     this.textEmbeddings = new TextEmbeddings(weights, "text_embeddings");
     this.pooledTextEmbeddings = new TextEmbeddings(weights, "pooled_text_embeddings");
     this.visualEmbeddings = new VisualEmbeddings(weights, params.patchSize());
+    Modulation.Builder modulations = new Modulation.Builder();
     for (int i = 0; i < params.numTextBlocks(); i++) {
-      textBlocks.add(new TextBlock(weights, "text_transformer_blocks." + i, heads, hd));
+      textBlocks.add(new TextBlock(weights, "text_transformer_blocks." + i, heads, hd, modulations));
     }
     for (int i = 0; i < params.numVisualBlocks(); i++) {
-      visualBlocks.add(new VisualBlock(weights, "visual_transformer_blocks." + i, heads, hd));
+      visualBlocks.add(new VisualBlock(weights, "visual_transformer_blocks." + i, heads, hd, modulations));
     }
-    this.outLayer = new OutLayer(weights, params.patchSize(), params.outVisualDim());
+    this.outLayer = new OutLayer(weights, params.patchSize(), params.outVisualDim(), modulations);
+    this.modulation = modulations.build(weights);
     NDManager wm = weights.manager();
+    this.ropeTables = new RopeTables(wm, hd, params.axesDims());
     this.norm = new Modulation.NormParams(wm.ones(new Shape(params.modelDim()), DataType.FLOAT32),
         wm.zeros(new Shape(params.modelDim()), DataType.FLOAT32), dtype);
   }
@@ -155,17 +160,18 @@ public final class DiffusionTransformer3D implements AutoCloseable {
     NDArray pooled = pooledTextEmbeddings.forward(in.pooledTextEmbed(), DataType.FLOAT32);
     DitTrace.record(trace, "pooled_text_embeddings.out", pooled);
     NDArray timeEmbed = te.add(pooled);
+    NDList mods = modulation.params(timeEmbed);
     NDArray visual = visualEmbeddings.forward(Nn.as(x, dtype));
     DitTrace.record(trace, "visual_embeddings.out", visual);
 
-    Rope.Table textRope = Rope.text(in.textRopePos(), params.headDim());
+    Rope.Table textRope = ropeTables.text(in.textRopePos());
     if (trace != null) {
-      trace.record("text_rope", ropeMatrix(textRope));
+      trace.record("text_rope", Rope.referenceLayout(Rope.text(in.textRopePos(), params.headDim())));
     }
     for (int i = 0; i < textBlocks.size(); i++) {
       TextBlock b = textBlocks.get(i);
       NDArray t = text;
-      text = scoped(() -> b.forward(t, timeEmbed, textRope, backend, norm), t, timeEmbed);
+      text = scoped(() -> b.forward(t, mods, textRope, backend, norm), t);
       releaseUnlessTraced(t, i > 0, trace);
       DitTrace.record(trace, "text_block." + i + ".out", text);
     }
@@ -174,14 +180,13 @@ public final class DiffusionTransformer3D implements AutoCloseable {
     long tp = vs.get(0);
     long hp = vs.get(1);
     long wp = vs.get(2);
-    Rope.Table visualRope = Rope.visual(in.visualRopePos(), params.axesDims(), in.scaleFactor());
     if (trace != null) {
-      trace.record("visual_rope", ropeMatrix(visualRope));
+      trace.record("visual_rope",
+          Rope.referenceLayout(Rope.visual(in.visualRopePos(), params.axesDims(), in.scaleFactor())));
     }
     boolean fractal = attention.nabla();
     NDArray tokens = FractalOrder.flatten(visual, fractal);
-    Rope.Table tokenRope = new Rope.Table(FractalOrder.flatten(visualRope.cos(), fractal),
-        FractalOrder.flatten(visualRope.sin(), fractal));
+    Rope.Table tokenRope = ropeTables.visualTokens(in.visualRopePos(), in.scaleFactor(), fractal);
     NDArray reuse = skip == null ? null : skip.residualToReuse();
     if (reuse != null) {
       tokens = tokens.add(reuse);
@@ -193,7 +198,7 @@ public final class DiffusionTransformer3D implements AutoCloseable {
         NDArray v = tokens;
         NDArray tx = text;
         NablaAttention blockNabla = nabla == null ? null : nabla.forBlock(i);
-        tokens = scoped(() -> b.forward(v, tx, timeEmbed, tokenRope, backend, blockNabla, norm), v, tx, timeEmbed);
+        tokens = scoped(() -> b.forward(v, tx, mods, tokenRope, backend, blockNabla, norm), v, tx);
         // the block input is kept while a skip policy still needs it for the residual
         releaseUnlessTraced(v, skip == null || v != first, trace);
         DitTrace.record(trace, "visual_block." + i + ".out", tokens);
@@ -206,7 +211,7 @@ public final class DiffusionTransformer3D implements AutoCloseable {
     }
     NDArray grid = FractalOrder.unflatten(tokens, tp, hp, wp, fractal);
     DitTrace.record(trace, "out_layer.in", grid);
-    return outLayer.forward(grid, timeEmbed, norm);
+    return outLayer.forward(grid, mods, norm);
   }
 
   /**
@@ -243,18 +248,20 @@ public final class DiffusionTransformer3D implements AutoCloseable {
     }
     NDArray[] text = new NDArray[2];
     NDArray[] timeEmbed = new NDArray[2];
+    NDList[] mods = new NDList[2];
     Inputs[] ins = {a, b};
     for (int s = 0; s < 2; s++) {
       Inputs in = ins[s];
       NDArray t = textEmbeddings.forward(in.textEmbed(), dtype);
       timeEmbed[s] = timeEmbeddings.forward(in.time()).add(pooledTextEmbeddings.forward(in.pooledTextEmbed(),
           DataType.FLOAT32));
-      Rope.Table textRope = Rope.text(in.textRopePos(), params.headDim());
-      NDArray te = timeEmbed[s];
+      mods[s] = modulation.params(timeEmbed[s]);
+      Rope.Table textRope = ropeTables.text(in.textRopePos());
+      NDList sm = mods[s];
       for (int i = 0; i < textBlocks.size(); i++) {
         TextBlock blk = textBlocks.get(i);
         NDArray cur = t;
-        t = scoped(() -> blk.forward(cur, te, textRope, backend, norm), cur, te);
+        t = scoped(() -> blk.forward(cur, sm, textRope, backend, norm), cur);
         releaseUnlessTraced(cur, i > 0, null);
       }
       text[s] = t;
@@ -264,10 +271,8 @@ public final class DiffusionTransformer3D implements AutoCloseable {
     long tp = vs.get(0);
     long hp = vs.get(1);
     long wp = vs.get(2);
-    Rope.Table visualRope = Rope.visual(a.visualRopePos(), params.axesDims(), a.scaleFactor());
     NDArray flat = FractalOrder.flatten(visual, false);
-    Rope.Table tokenRope = new Rope.Table(FractalOrder.flatten(visualRope.cos(), false),
-        FractalOrder.flatten(visualRope.sin(), false));
+    Rope.Table tokenRope = ropeTables.visualTokens(a.visualRopePos(), a.scaleFactor(), false);
     NDArray tokens = NDArrays.stack(new NDList(flat, flat), 0);
     long la = text[0].getShape().get(0);
     long lb = text[1].getShape().get(0);
@@ -279,12 +284,12 @@ public final class DiffusionTransformer3D implements AutoCloseable {
       keep[(int) lmax + j] = j < lb;
     }
     NDArray textMask = m.create(keep, new Shape(2, 1, 1, lmax));
-    NDArray timePair = NDArrays.stack(new NDList(timeEmbed[0], timeEmbed[1]), 0);
+    NDList pairMods = modulation.params(NDArrays.stack(new NDList(timeEmbed[0], timeEmbed[1]), 0));
     for (int i = 0; i < visualBlocks.size(); i++) {
       VisualBlock blk = visualBlocks.get(i);
       NDArray v = tokens;
-      tokens = scoped(() -> blk.forward(v, texts, timePair, tokenRope, backend, null, norm, textMask), v, texts,
-          timePair, textMask);
+      tokens = scoped(() -> blk.forward(v, texts, pairMods, tokenRope, backend, null, norm, textMask), v, texts,
+          textMask);
       releaseUnlessTraced(v, true, null);
     }
     visualPasses.addAndGet(2);
@@ -296,7 +301,7 @@ public final class DiffusionTransformer3D implements AutoCloseable {
         skips[s].computed(own.sub(flat));
       }
       NDArray grid = FractalOrder.unflatten(own, tp, hp, wp, false);
-      out.add(outLayer.forward(grid, timeEmbed[s], norm));
+      out.add(outLayer.forward(grid, mods[s], norm));
     }
     return out;
   }
@@ -333,15 +338,9 @@ public final class DiffusionTransformer3D implements AutoCloseable {
     }
   }
 
-  /** The reference's rope layout (..., 1, D/2, 2, 2) = [[cos, -sin], [sin, cos]] per pair, for traces. */
-  private static NDArray ropeMatrix(Rope.Table t) {
-    NDArray m = NDArrays.stack(new NDList(t.cos(), t.sin().neg(), t.sin(), t.cos()), t.cos().getShape().dimension());
-    Shape s = m.getShape();
-    return m.reshape(s.slice(0, s.dimension() - 1).addAll(new Shape(2, 2)));
-  }
-
   @Override
   public void close() {
+    ropeTables.close();
     weights.close();
   }
 }

@@ -1,8 +1,11 @@
 package org.k5spark.core.dit;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import java.util.List;
 import java.util.Map;
 import org.k5spark.core.config.DitParams;
 import org.k5spark.core.weights.StrictLoader;
@@ -56,6 +59,31 @@ public final class DitWeights implements AutoCloseable {
       throw new IllegalStateException("DiT parameter '" + key + "' was not loaded");
     }
     return a;
+  }
+
+  /**
+   * Replaces the parameters {@code keys} by their concatenation along axis 0 under {@code fusedKey} (e.g.
+   * q/k/v projections into one GEMM): the parts are freed, so fusing costs no memory after load.
+   */
+  NDArray concatRows(String fusedKey, List<String> keys) {
+    NDList parts = new NDList(keys.size());
+    for (String k : keys) {
+      parts.add(get(k));
+    }
+    NDArray fused = NDArrays.concat(parts, 0);
+    for (String k : keys) {
+      tensors.remove(k).close();
+    }
+    tensors.put(fusedKey, fused);
+    return fused;
+  }
+
+  /** Replaces parameter {@code key} by {@code value} (same manager), freeing the old one. */
+  void replace(String key, NDArray value) {
+    NDArray old = tensors.put(key, value);
+    if (old != null && old != value) {
+      old.close();
+    }
   }
 
   public NDManager manager() {

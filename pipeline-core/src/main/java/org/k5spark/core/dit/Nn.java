@@ -6,9 +6,15 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.LayerNorm;
+import org.bytedeco.pytorch.DoubleOptional;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorOptional;
+import org.bytedeco.pytorch.global.torch;
+import org.k5spark.core.dit.attention.TensorBridge;
 
 /**
- * The functional layers of the DiT on DJL ops. Every op keeps the activation as its first operand so the
+ * The functional layers of the DiT on DJL ops, and two libtorch calls DJL lacks (rms_norm, addcmul) made on
+ * the same tensors through {@link TensorBridge}. Every op keeps the activation as its first operand so the
  * result lands in the activation's (scratch) manager, never in the long-lived weights manager.
  */
 public final class Nn {
@@ -39,12 +45,33 @@ public final class Nn {
     return LayerNorm.layerNorm(x, new Shape(c), gamma, beta, LAYER_NORM_EPS).singletonOrThrow();
   }
 
-  /** torch >= 2.4 RMSNorm over the last axis: x * rsqrt(mean(x^2) + eps) * weight, computed in float32. */
+  /**
+   * torch >= 2.4 RMSNorm over the last axis: x * rsqrt(mean(x^2) + eps) * weight, computed in float32 — as
+   * libtorch's own {@code rms_norm} (one call instead of six DJL ops). {@code weight} is (D), or any shape
+   * broadcasting over x (then multiplied separately), e.g. one weight row per head.
+   */
   public static NDArray rmsNorm(NDArray x, NDArray weight) {
     DataType dt = x.getDataType();
     NDArray xf = as(x, DataType.FLOAT32);
-    NDArray r = xf.div(xf.square().mean(new int[] {x.getShape().dimension() - 1}, true).add(RMS_NORM_EPS).sqrt()).mul(weight);
-    return as(r, dt);
+    long d = x.getShape().get(x.getShape().dimension() - 1);
+    boolean fused = weight.getShape().dimension() == 1;
+    Tensor out;
+    try (Tensor tx = TensorBridge.view(xf); Tensor tw = TensorBridge.view(weight);
+        TensorOptional w = fused ? new TensorOptional(tw) : new TensorOptional();
+        DoubleOptional eps = new DoubleOptional(RMS_NORM_EPS)) {
+      out = torch.rms_norm(tx, new long[] {d}, w, eps);
+    }
+    NDArray r = TensorBridge.adopt(out, xf.getManager());
+    return as(fused ? r : r.mul(weight), dt);
+  }
+
+  /** a + b * c in one libtorch call ({@code addcmul}); the result lands in a's manager. */
+  public static NDArray addMul(NDArray a, NDArray b, NDArray c) {
+    Tensor out;
+    try (Tensor ta = TensorBridge.view(a); Tensor tb = TensorBridge.view(b); Tensor tc = TensorBridge.view(c)) {
+      out = torch.addcmul(ta, tb, tc);
+    }
+    return TensorBridge.adopt(out, a.getManager());
   }
 
   /** Casts only when needed (DJL's toType copies even for the same type). */

@@ -10,24 +10,26 @@ import ai.djl.ndarray.types.Shape;
  * ((ch*pt + a)*ph + b)*pw + c — channel slowest, the opposite of the input patchify.
  */
 final class OutLayer {
-  private final Modulation modulation;
+  private final Modulation.Slot modulation;
   private final NDArray w;
   private final NDArray b;
   private final int[] patch;
   private final int outDim;
 
-  OutLayer(DitWeights weights, int[] patch, int outDim) {
-    this.modulation = new Modulation(weights, "out_layer.modulation.out_layer", 2);
+  OutLayer(DitWeights weights, int[] patch, int outDim, Modulation.Builder modulations) {
+    this.modulation = modulations.add("out_layer.modulation.out_layer", 2);
     this.w = weights.get("out_layer.out_layer.weight");
     this.b = weights.get("out_layer.out_layer.bias");
     this.patch = patch;
     this.outDim = outDim;
   }
 
-  /** visual (T', H', W', model_dim) -> (T'*pt, H'*ph, W'*pw, out_dim) float32. */
-  NDArray forward(NDArray visual, NDArray timeEmbed, Modulation.NormParams norm) {
-    NDList m = modulation.params(timeEmbed);
-    NDArray h = Modulation.scaleShiftNorm(visual, m.get(1), m.get(0), norm);
+  /**
+   * visual (T', H', W', model_dim) -> (T'*pt, H'*ph, W'*pw, out_dim) float32; mods from
+   * {@link Modulation#params}.
+   */
+  NDArray forward(NDArray visual, NDList mods, Modulation.NormParams norm) {
+    NDArray h = Modulation.scaleShiftNorm(visual, modulation.get(mods, 1), modulation.get(mods, 0), norm);
     NDArray o = Nn.as(Nn.linear(h, w, b), DataType.FLOAT32);
     Shape s = o.getShape();
     long t = s.get(0);

@@ -1,5 +1,6 @@
 package org.k5spark.core.dit;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -38,16 +39,21 @@ class DitTraceTest {
       for (int j = 0; j < 8; j++) {
         assertEquals(Math.exp(-Math.log(10000) * j / 8), f[j], 1e-6, "freq " + j);
       }
-      // interleaved pairs: (x0, x1) rotated by angle a = pos * freq
-      NDArray x = m.create(new float[] {1f, 0f, 0f, 1f}).reshape(1, 1, 4);
+      // reference pairs (x_2p, x_2p+1) rotated by angle a_p = pos * freq_p: pair 0 = (1, 0), pair 1 = (0, 2);
+      // apply works on the half-split head [x_0, x_2 | x_1, x_3] that halfSplitRows produces
+      NDArray x = Rope.halfSplitRows(m.create(new float[] {1f, 0f, 0f, 2f}), 4).reshape(1, 1, 4);
+      assertArrayEquals(new float[] {1f, 0f, 0f, 2f}, x.toFloatArray());
       Rope.Table t = Rope.text(m.create(new long[] {3}), 4);
       float[] y = Rope.apply(x, t).toFloatArray();
       double a0 = 3.0;
       double a1 = 3.0 * Math.exp(-Math.log(10000) / 2);
-      assertEquals(Math.cos(a0), y[0], 1e-6);
-      assertEquals(Math.sin(a0), y[1], 1e-6);
-      assertEquals(-Math.sin(a1), y[2], 1e-6);
-      assertEquals(Math.cos(a1), y[3], 1e-6);
+      assertEquals(Math.cos(a0), y[0], 1e-6, "pair 0, even");
+      assertEquals(Math.sin(a0), y[2], 1e-6, "pair 0, odd");
+      assertEquals(-2 * Math.sin(a1), y[1], 1e-6, "pair 1, even");
+      assertEquals(2 * Math.cos(a1), y[3], 1e-6, "pair 1, odd");
+      // an interleaved (1, 2, 3, 4) becomes (1, 3 | 2, 4)
+      assertArrayEquals(new float[] {1f, 3f, 2f, 4f},
+          Rope.halfSplitRows(m.create(new float[] {1f, 2f, 3f, 4f}), 4).toFloatArray());
     }
   }
 

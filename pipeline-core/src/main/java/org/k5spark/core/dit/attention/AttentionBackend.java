@@ -36,6 +36,14 @@ public interface AttentionBackend {
     return NDArrays.stack(outs, 0);
   }
 
+  /**
+   * As {@link #attendBatched} with q (B, heads, Lq, D), k/v (B, heads, Lk, D) heads-first — the layout the
+   * fused kernels take, so callers that produce it skip the transposes; returns (B, Lq, heads * D).
+   */
+  default NDArray attendHeadsFirst(NDArray q, NDArray k, NDArray v, NDArray mask) {
+    return attendBatched(q.transpose(0, 2, 1, 3), k.transpose(0, 2, 1, 3), v.transpose(0, 2, 1, 3), mask);
+  }
+
   String name();
 
   static AttentionBackend named(String name) {

@@ -44,13 +44,15 @@ public final class SdpaAttention implements AttentionBackend {
   /** One fused call for the whole batch: (B, L, H, D) -> (B, H, L, D) views, mask broadcast over heads and queries. */
   @Override
   public NDArray attendBatched(NDArray q, NDArray k, NDArray v, NDArray mask) {
-    long b = q.getShape().get(0);
-    long lq = q.getShape().get(1);
-    long heads = q.getShape().get(2);
-    long d = q.getShape().get(3);
-    NDArray q4 = q.transpose(0, 2, 1, 3);
-    NDArray k4 = k.transpose(0, 2, 1, 3);
-    NDArray v4 = v.transpose(0, 2, 1, 3);
+    return attendHeadsFirst(q.transpose(0, 2, 1, 3), k.transpose(0, 2, 1, 3), v.transpose(0, 2, 1, 3), mask);
+  }
+
+  @Override
+  public NDArray attendHeadsFirst(NDArray q4, NDArray k4, NDArray v4, NDArray mask) {
+    long b = q4.getShape().get(0);
+    long heads = q4.getShape().get(1);
+    long lq = q4.getShape().get(2);
+    long d = q4.getShape().get(3);
     Tensor out;
     try (Tensor tq = TensorBridge.view(q4); Tensor tk = TensorBridge.view(k4); Tensor tv = TensorBridge.view(v4)) {
       if (mask == null) {
@@ -62,7 +64,7 @@ public final class SdpaAttention implements AttentionBackend {
         }
       }
     }
-    NDArray o = TensorBridge.adopt(out, q.getManager());
+    NDArray o = TensorBridge.adopt(out, q4.getManager());
     return o.transpose(0, 2, 1, 3).reshape(b, lq, heads * d);
   }
 }
