@@ -10,7 +10,7 @@ import org.bytedeco.pytorch.DoubleOptional;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorOptional;
 import org.bytedeco.pytorch.global.torch;
-import org.k5spark.core.dit.attention.TensorBridge;
+import org.k5spark.core.engine.TensorBridge;
 
 /**
  * The functional layers of the DiT on DJL ops, and two libtorch calls DJL lacks (rms_norm, addcmul) made on

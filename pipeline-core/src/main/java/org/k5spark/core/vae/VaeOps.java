@@ -10,7 +10,7 @@ import java.util.function.UnaryOperator;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorOptional;
 import org.bytedeco.pytorch.global.torch;
-import org.k5spark.core.dit.attention.TensorBridge;
+import org.k5spark.core.engine.TensorBridge;
 
 /**
  * The decoder's layer functions on {@code (1, C, T, H, W)} float tensors. Results live in the manager of

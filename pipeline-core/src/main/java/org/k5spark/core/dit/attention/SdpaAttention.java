@@ -5,6 +5,7 @@ import org.bytedeco.pytorch.DoubleOptional;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorOptional;
 import org.bytedeco.pytorch.global.torch;
+import org.k5spark.core.engine.TensorBridge;
 
 /**
  * libtorch's fused {@code scaled_dot_product_attention} (flash/memory-efficient kernels on CPU and CUDA),

@@ -1,4 +1,4 @@
-package org.k5spark.core.dit.attention;
+package org.k5spark.core.engine;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -16,7 +16,6 @@ import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorOptions;
 import org.bytedeco.pytorch.global.torch;
 import org.junit.jupiter.api.Test;
-import org.k5spark.core.engine.TorchRuntime;
 
 class TensorBridgeTest {
   @Test

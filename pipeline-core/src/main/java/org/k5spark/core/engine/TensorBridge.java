@@ -1,4 +1,4 @@
-package org.k5spark.core.dit.attention;
+package org.k5spark.core.engine;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
