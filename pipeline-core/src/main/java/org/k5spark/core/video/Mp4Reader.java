@@ -86,11 +86,13 @@ public final class Mp4Reader {
         }
         frames.add(copyRgb(frame, width, height));
       }
-      if (frames.isEmpty()) {
-        throw new VideoFileException(name, "no decodable frames");
-      }
+      // a cut file may yield 0 or 1 frames depending on decoder threading: both are "truncated" when the
+      // container promised more
       if (declared > 0 && frames.size() < declared) {
         throw new VideoFileException(name, "truncated or corrupt: decoded " + frames.size() + " of " + declared + " frames");
+      }
+      if (frames.isEmpty()) {
+        throw new VideoFileException(name, "no decodable frames");
       }
       double fps = grabber.getVideoFrameRate();
       if (!(fps > 0)) {
