@@ -12,10 +12,12 @@ import java.util.stream.Collectors;
 import java.util.stream.DoubleStream;
 import org.k5spark.core.config.ModelConfig;
 import org.k5spark.core.engine.TorchRuntime;
+import org.k5spark.core.io.AtomicFiles;
 import org.k5spark.core.pipeline.Kandinsky5Pipeline;
 import org.k5spark.core.pipeline.VideoRequest;
+import org.k5spark.core.sampler.FlowMatchingSampler;
+import org.k5spark.core.sampler.MagCache;
 import org.k5spark.core.tiny.TinyCheckpoint;
-import org.k5spark.core.io.AtomicFiles;
 import org.k5spark.jobs.generate.PromptReader;
 import org.k5spark.jobs.generate.PromptRecord;
 import org.k5spark.jobs.generate.PromptSelection;
@@ -98,8 +100,8 @@ public final class MagCacheCalibrateCommand implements Callable<Integer> {
     }
     int n = steps == null ? cfg.numSteps() : steps;
     boolean guided = Math.abs((guidance == null ? cfg.guidanceWeight() : guidance) - 1.0)
-        > org.k5spark.core.sampler.FlowMatchingSampler.NO_GUIDANCE_EPS;
-    int skipped = org.k5spark.core.sampler.MagCache.reference(ratios).skippedCalls(n, guided);
+        > FlowMatchingSampler.NO_GUIDANCE_EPS;
+    int skipped = MagCache.reference(ratios).skippedCalls(n, guided);
     String yaml = yaml(ratios, cfg.variant(), reqs.size(), n, skipped, guided ? 2 * n : n);
     stdout.print(yaml);
     if (out != null) {

@@ -1,8 +1,11 @@
 package org.k5spark.core.sampler;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import org.k5spark.core.dit.VisualBlockSkip;
+import org.k5spark.core.engine.TorchRuntime;
 
 /**
  * MagCache as the reference applies it ({@code kandinsky/magcache_utils.py}): per DiT call a magnitude ratio
@@ -84,13 +87,13 @@ public record MagCache(double[] magRatios, double threshold, int maxSkips, doubl
    * replays them without a model.
    */
   public int skippedCalls(int numSteps, boolean guided) {
-    try (NDManager m = org.k5spark.core.engine.TorchRuntime.newManager(ai.djl.Device.cpu());
+    try (NDManager m = TorchRuntime.newManager(Device.cpu());
         Run run = start(numSteps, guided, m)) {
       int calls = guided ? 2 * numSteps : numSteps;
       for (int i = 0; i < calls; i++) {
         VisualBlockSkip k = run.nextCall();
         if (k.residualToReuse() == null) {
-          k.computed(m.zeros(new ai.djl.ndarray.types.Shape(1)));
+          k.computed(m.zeros(new Shape(1)));
         }
       }
       return run.skipped();
