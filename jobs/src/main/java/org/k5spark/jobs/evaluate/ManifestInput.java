@@ -27,7 +27,7 @@ import org.k5spark.jobs.generate.Manifest;
 public record ManifestInput(List<EvalItem> items, Map<String, String> runConfig) {
   /** Manifest columns that describe the run (equal on every generated row); they become config.* columns. */
   static final List<String> CONFIG_COLUMNS = List.of("model_variant", "checkpoint_digest", "config_digest", "width",
-      "height", "frames", "fps", "steps", "guidance");
+      "height", "frames", "fps", "steps", "guidance", "magcache");
   /** Stages whose time is model compute (GPU time on a GPU executor). */
   static final List<String> COMPUTE_STAGES = List.of("text_encode", "denoise", "decode");
 

@@ -54,7 +54,8 @@ public final class Manifest {
         new Column("source_file", DataTypes.StringType, ManifestRow::sourceFile),
         new Column("source_line", DataTypes.IntegerType, ManifestRow::sourceLine),
         new Column("prompt_truncated", DataTypes.BooleanType, ManifestRow::promptTruncated),
-        new Column("vae_tiling", DataTypes.BooleanType, ManifestRow::vaeTiling)));
+        new Column("vae_tiling", DataTypes.BooleanType, ManifestRow::vaeTiling),
+        new Column("magcache", DataTypes.BooleanType, ManifestRow::magCache)));
     for (String stage : STAGES) {
       c.add(new Column(stage + "_ms", DataTypes.DoubleType, r -> r.timingsMs().get(stage)));
     }

@@ -8,11 +8,12 @@ import org.k5spark.jobs.spark.PartFiles;
 /**
  * The committed result of one prompt, written atomically as {@code <run>/parts/<prompt_id>.json}
  * after its video. The manifest is assembled from these files, so task retries and speculative
- * attempts (which rewrite the same file name) can never add a row.
+ * attempts (which rewrite the same file name) can never add a row. Parts written before a field existed read
+ * it as its default (false / 0 / null).
  */
 public record PartRecord(String promptId, String status, String error, String videoPath, long videoBytes,
     long seed, String modelVariant, String checkpointDigest, String configDigest, int width, int height,
-    int frames, double fps, int steps, double guidance, boolean promptTruncated, boolean vaeTiling,
+    int frames, double fps, int steps, double guidance, boolean promptTruncated, boolean vaeTiling, boolean magCache,
     Map<String, Double> timingsMs, String gpu, String executorId, int attempt, String pipelineInstance,
     long finishedAtMs) implements Serializable {
   public static final String OK = "ok";

@@ -143,7 +143,7 @@ public final class PromptTask implements FlatMapFunction<Iterator<List<PromptRec
     ModelIdentity id = o.id();
     if (o.video() == null) {
       PartRecord failed = new PartRecord(p.promptId(), PartRecord.FAILED, o.error(), null, 0, p.seed(), id.variant(),
-          id.checkpointDigest(), id.configDigest(), 0, 0, 0, 0, 0, 0, false, o.tiling(),
+          id.checkpointDigest(), id.configDigest(), 0, 0, 0, 0, 0, 0, false, o.tiling(), cfg.sampling().magCache(),
           Map.of("total", (System.nanoTime() - o.startNanos()) / 1e6), gpu, executor, attempt, o.instance(),
           System.currentTimeMillis());
       FsCommit.commitBytes(failed.toJson(), layout.part(p.promptId()), layout.tmp(), conf);
@@ -171,6 +171,7 @@ public final class PromptTask implements FlatMapFunction<Iterator<List<PromptRec
       PartRecord ok = new PartRecord(p.promptId(), PartRecord.OK, null, dest.toString(), bytes, p.seed(), id.variant(),
           id.checkpointDigest(), id.configDigest(), video.width(), video.height(), video.frames().frames(),
           video.frames().fps(), video.steps(), video.guidanceWeight(), video.promptTruncated(), o.tiling(),
+          cfg.sampling().magCache(),
           video.timings().asMap(), gpu, executor, attempt, o.instance(), System.currentTimeMillis());
       FsCommit.commitBytes(ok.toJson(), layout.part(p.promptId()), layout.tmp(), conf);
       return ok;

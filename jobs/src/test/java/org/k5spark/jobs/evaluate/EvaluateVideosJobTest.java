@@ -53,6 +53,10 @@ class EvaluateVideosJobTest {
 
   /** Generates a 5-video run (+1 rejected row) with the pattern model; returns the run dir. */
   static Path generate(Path root, String runId, long baseSeed) throws Exception {
+    return generate(root, runId, baseSeed, false);
+  }
+
+  static Path generate(Path root, String runId, long baseSeed, boolean magCache) throws Exception {
     Path csv = root.resolve("prompts.csv");
     if (!Files.exists(csv)) {
       Files.writeString(csv, PROMPTS);
@@ -63,7 +67,7 @@ class EvaluateVideosJobTest {
         d.conceptColumn(), d.motionColumn(), d.maxChars(), baseSeed);
     GenerateConfig cfg = new GenerateConfig(List.of(csv.toString()), root.resolve("out").toString(), runId,
         model.toString(), null, PatternTextToVideo.Factory.class.getName(), GenerateConfig.DEFAULT_ENCODER, opts,
-        PromptSelection.all(), Sampling.defaults(), 2, 0.5, false, 200);
+        PromptSelection.all(), new Sampling(null, null, null, null, null, null, magCache), 2, 0.5, false, 200);
     GenerateVideosJob.run(SharedSpark.get(), cfg);
     return root.resolve("out").resolve(runId);
   }
@@ -106,6 +110,7 @@ class EvaluateVideosJobTest {
     assertEquals(5, table.videos().size(), "one row per distinct prompt; the rejected row has no video");
     assertEquals("fake-pattern", table.config().get("model_variant"));
     assertEquals("farneback", table.config().get("estimator.dynamic_degree"));
+    assertEquals("false", table.config().get("magcache"), "the run's settings reach the compare/report tables");
     Map<String, CSVRecord> rows = csv(run.resolve("eval").resolve("metrics.csv")).stream()
         .collect(Collectors.toMap(r -> r.get("prompt_id"), r -> r));
     assertEquals("missing", rows.get(missingId).get("status"));
@@ -162,9 +167,10 @@ class EvaluateVideosJobTest {
     assertEquals(before, partTimes(run));
 
     // CompareRuns pairs it with a second run over the same prompts
-    Path runB = generate(tmp, "runB", 7);
+    Path runB = generate(tmp, "runB", 7, true);
     EvaluateVideosJob.run(spark, EvaluateConfig.of(runB.toString()));
     RunTable b = MetricsCsv.read(runB.resolve("eval").resolve("metrics.csv"), null);
+    assertEquals("true", b.config().get("magcache"), "--magcache is in the manifest and the metrics table");
     Comparison c = CompareRuns.defaults().compare(List.of(table, b), List.of());
     assertEquals(5, c.pairs().get(0).prompts().size());
     assertEquals(3, c.pairs().get(0).row("temporal_flickering", Group.OVERALL).n(),
