@@ -20,11 +20,10 @@ import java.util.Map;
 import org.bytedeco.ffmpeg.global.avutil;
 import org.bytedeco.javacv.FFmpegFrameRecorder;
 import org.bytedeco.javacv.Java2DFrameConverter;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import org.k5spark.eval.Browser;
+import org.k5spark.eval.BrowserExtension;
 import org.k5spark.eval.compare.CompareRuns;
 import org.k5spark.eval.compare.Fixtures;
 import org.k5spark.eval.compare.MetricRow;
@@ -42,22 +41,11 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 class SbsPageBrowserTest {
   static final String RUN_A = "runAlphaX";
   static final String RUN_B = "runBetaY";
-  static Browser browser;
+  @RegisterExtension
+  static final BrowserExtension session = new BrowserExtension();
 
   @TempDir
   Path tmp;
-
-  @BeforeAll
-  static void start() throws Exception {
-    browser = new Browser();
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    if (browser != null) {
-      browser.close();
-    }
-  }
 
   /** Fixture runs renamed; p2 gets real tiny H.264 videos, the rest point at files that do not exist. */
   List<RunTable> runs() throws Exception {
@@ -102,7 +90,7 @@ class SbsPageBrowserTest {
   }
 
   private void click(String item, String question, String choice) {
-    browser.driver().findElement(By.cssSelector("button.vote[data-item='" + item + "'][data-question='" + question
+    session.browser().driver().findElement(By.cssSelector("button.vote[data-item='" + item + "'][data-question='" + question
         + "'][data-choice='" + choice + "']")).click();
   }
 
@@ -118,17 +106,17 @@ class SbsPageBrowserTest {
         "the page is blind: no run names, no revealing paths");
     assertTrue(Files.isRegularFile(dir.resolve("videos/i1-left.mp4")));
 
-    browser.open(dir.resolve("index.html"));
-    var d = browser.driver();
+    session.browser().open(dir.resolve("index.html"));
+    var d = session.browser().driver();
     assertEquals(4, d.findElements(By.cssSelector("section.item")).size());
     assertEquals("<script>window.__pwned=1</script> & \"quotes\"",
         d.findElement(By.cssSelector("section.item[data-prompt-id='p4'] p.prompt")).getText());
-    assertEquals("undefined", browser.js("return typeof window.__pwned"));
+    assertEquals("undefined", session.browser().js("return typeof window.__pwned"));
     assertThrows(NoAlertPresentException.class, () -> d.switchTo().alert());
     // the copied H.264 clip actually decodes in Chromium; a missing file must not break the page
-    new WebDriverWait(d, Duration.ofSeconds(10)).until(x -> ((Number) browser.js(
+    new WebDriverWait(d, Duration.ofSeconds(10)).until(x -> ((Number) session.browser().js(
         "return document.querySelector(\"section[data-item='i1'] video\").readyState")).intValue() >= 1);
-    assertEquals(64L, browser.js("return document.querySelector(\"section[data-item='i1'] video\").videoWidth"));
+    assertEquals(64L, session.browser().js("return document.querySelector(\"section[data-item='i1'] video\").videoWidth"));
     assertEquals("0 / 12 answered", d.findElement(By.id("progress")).getText());
 
     d.findElement(By.id("voter")).sendKeys("ann, \"qa\"");
@@ -148,7 +136,7 @@ class SbsPageBrowserTest {
         "button.vote[data-item='i1'][data-question='motion_dynamics'][data-choice='tie']")).getAttribute("aria-pressed"));
 
     d.findElement(By.id("export-json")).click();
-    String json = (String) browser.js("return document.getElementById('export').value");
+    String json = (String) session.browser().js("return document.getElementById('export').value");
     JsonNode root = new ObjectMapper().readTree(json);
     assertEquals(key.pageId(), root.get("page_id").asText());
     assertEquals("ann, \"qa\"", root.get("voter").asText());
@@ -162,7 +150,7 @@ class SbsPageBrowserTest {
     Files.writeString(jsonFile, json, StandardCharsets.UTF_8);
 
     d.findElement(By.id("export-csv")).click();
-    String csv = (String) browser.js("return document.getElementById('export').value");
+    String csv = (String) session.browser().js("return document.getElementById('export').value");
     String[] lines = csv.split("\n");
     assertEquals("page_id,voter,item,prompt_id,question,choice,time", lines[0]);
     assertEquals(6, lines.length);
