@@ -3,29 +3,17 @@ package org.k5spark.core.text;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import java.util.Random;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.k5spark.core.engine.TorchRuntime;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.k5spark.core.testing.CpuManager;
 
 /** Block-level checks of the text math against plain-Java formulas. */
 class TextOpsTest {
-  static NDManager m;
-
-  @BeforeAll
-  static void up() {
-    m = TorchRuntime.newManager(Device.cpu());
-  }
-
-  @AfterAll
-  static void down() {
-    m.close();
-  }
+  @RegisterExtension
+  static final CpuManager cpu = new CpuManager();
 
   static float[] random(int n, long seed) {
     Random r = new Random(seed);
@@ -42,7 +30,7 @@ class TextOpsTest {
     int d = 10;
     float[] x = random(rows * d, 1);
     float[] w = random(d, 2);
-    float[] got = TextOps.rmsNorm(m.create(x, new Shape(rows, d)), m.create(w), 1e-6).toFloatArray();
+    float[] got = TextOps.rmsNorm(cpu.get().create(x, new Shape(rows, d)), cpu.get().create(w), 1e-6).toFloatArray();
     for (int r = 0; r < rows; r++) {
       double ms = 0;
       for (int j = 0; j < d; j++) {
@@ -61,8 +49,8 @@ class TextOpsTest {
     int len = 5;
     double theta = 10000;
     float[] x = random(len * d, 3);
-    NDArray[] cs = TextOps.ropeCosSin(m, 2, len, d, theta); // positions 2..6
-    float[] got = TextOps.applyRope(m.create(x, new Shape(1, 1, len, d)), cs[0], cs[1]).toFloatArray();
+    NDArray[] cs = TextOps.ropeCosSin(cpu.get(), 2, len, d, theta); // positions 2..6
+    float[] got = TextOps.applyRope(cpu.get().create(x, new Shape(1, 1, len, d)), cs[0], cs[1]).toFloatArray();
     for (int p = 0; p < len; p++) {
       for (int j = 0; j < d / 2; j++) {
         double ang = (p + 2) * Math.pow(theta, -2.0 * j / d);
@@ -83,7 +71,7 @@ class TextOpsTest {
       v[2 * g] = g;
       v[2 * g + 1] = 10 + g;
     }
-    NDArray kv = m.create(v, new Shape(1, hkv, 1, 2));
+    NDArray kv = cpu.get().create(v, new Shape(1, hkv, 1, 2));
     NDArray rep = TextOps.repeatKv(kv, groups);
     assertEquals(new Shape(1, hkv * groups, 1, 2), rep.getShape());
     float[] got = rep.toFloatArray();
@@ -96,7 +84,7 @@ class TextOpsTest {
   @Test
   void quickGeluIsZTimesSigmoid1702Z() {
     float[] z = random(20, 4);
-    float[] got = ClipTextEncoder.quickGelu(m.create(z)).toFloatArray();
+    float[] got = ClipTextEncoder.quickGelu(cpu.get().create(z)).toFloatArray();
     for (int i = 0; i < z.length; i++) {
       assertEquals(z[i] / (1 + Math.exp(-1.702 * z[i])), got[i], 1e-6);
     }
@@ -104,7 +92,7 @@ class TextOpsTest {
 
   @Test
   void causalMaskWithPastAllowsEarlierKeysOnly() {
-    float[] mk = TextOps.causalMask(m, 2, 3).toFloatArray(); // queries at positions 3, 4 over keys 0..4
+    float[] mk = TextOps.causalMask(cpu.get(), 2, 3).toFloatArray(); // queries at positions 3, 4 over keys 0..4
     float[] expect = {0, 0, 0, 0, -Float.MAX_VALUE, 0, 0, 0, 0, 0};
     assertArrayEquals(expect, mk);
   }

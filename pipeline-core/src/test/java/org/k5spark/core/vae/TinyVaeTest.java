@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -16,29 +15,19 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import org.k5spark.core.engine.TorchRuntime;
 import org.k5spark.core.video.VideoFrames;
 import org.k5spark.core.weights.SafetensorsFile;
 import org.k5spark.core.weights.SafetensorsWriter;
 import org.k5spark.core.weights.WeightFileException;
+import org.k5spark.core.testing.CpuManager;
 
 class TinyVaeTest {
-  static NDManager m;
+  @RegisterExtension
+  static final CpuManager cpu = new CpuManager();
   @TempDir Path tmp;
-
-  @BeforeAll
-  static void up() {
-    m = TorchRuntime.newManager(Device.cpu());
-  }
-
-  @AfterAll
-  static void down() {
-    m.close();
-  }
 
   @Test
   void layoutMatchesTheReleasedFileOfAGoldenCase() throws Exception {
@@ -79,7 +68,7 @@ class TinyVaeTest {
   void decodesToTheReferenceFrameMath() {
     Path dir = tmp.resolve("vae");
     TinyVae.write(dir, 1);
-    try (NDManager w = m.newSubManager()) {
+    try (NDManager w = cpu.get().newSubManager()) {
       HunyuanVae vae = HunyuanVae.load(dir, w);
       NDArray latent = w.randomNormal(0, 1, new Shape(3, 2, 3, 16), DataType.FLOAT32);
       NDArray video = vae.decode(latent, VaeTiling.AUTO);
@@ -105,7 +94,7 @@ class TinyVaeTest {
   void applyTilingOnlyWhenTheTileChanges() {
     Path dir = tmp.resolve("vae");
     TinyVae.write(dir, 2);
-    try (NDManager w = m.newSubManager()) {
+    try (NDManager w = cpu.get().newSubManager()) {
       HunyuanVae vae = HunyuanVae.load(dir, w);
       NDArray latent = w.randomNormal(0, 1, new Shape(2, 2, 4, 16), DataType.FLOAT32);
       TilingPlan first = new TilingPlan(9, 16, 16, 4, 8, 8);
@@ -160,7 +149,7 @@ class TinyVaeTest {
   }
 
   private void load(Path dir) {
-    try (NDManager w = m.newSubManager()) {
+    try (NDManager w = cpu.get().newSubManager()) {
       HunyuanVae.load(dir, w);
     }
   }

@@ -4,15 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import java.util.SplittableRandom;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.k5spark.core.engine.TorchRuntime;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.k5spark.core.testing.CpuManager;
 
 /**
  * The libtorch-backed layer functions against plain-Java loops written from the reference's definitions
@@ -20,17 +18,8 @@ import org.k5spark.core.engine.TorchRuntime;
  * both conv kernels and the single-frame upsampling the golden cases do not reach.
  */
 class VaeOpsTest {
-  static NDManager m;
-
-  @BeforeAll
-  static void up() {
-    m = TorchRuntime.newManager(Device.cpu());
-  }
-
-  @AfterAll
-  static void down() {
-    m.close();
-  }
+  @RegisterExtension
+  static final CpuManager cpu = new CpuManager();
 
   @Test
   void causalConvMatchesReplicatePaddedLoopsOnBothKernels() {
@@ -46,7 +35,7 @@ class VaeOpsTest {
       float[] x = random(ci * t * h * w, 1);
       float[] k = random(co * ci * 27, 2);
       float[] b = random(co, 3);
-      try (NDManager s2 = m.newSubManager()) {
+      try (NDManager s2 = cpu.get().newSubManager()) {
         NDArray y = VaeOps.causalConv(s2.create(x, new Shape(1, ci, t, h, w)), s2.create(k, new Shape(co, ci, 3, 3, 3)),
             s2.create(b, new Shape(co)));
         assertArrayEquals(new long[] {1, co, t, h, w}, y.getShape().getShape());
@@ -90,7 +79,7 @@ class VaeOpsTest {
     }
     float[] gamma = random(c, 5);
     float[] beta = random(c, 6);
-    try (NDManager s = m.newSubManager()) {
+    try (NDManager s = cpu.get().newSubManager()) {
       float[] got = VaeOps.groupNorm(s.create(x, new Shape(1, c, 3, 5, 7)), s.create(gamma), s.create(beta), groups)
           .toFloatArray();
       int per = c / groups * n;
@@ -126,7 +115,7 @@ class VaeOpsTest {
       int h = 3;
       int w = 4;
       float[] x = random(c * t * h * w, 7);
-      try (NDManager s = m.newSubManager()) {
+      try (NDManager s = cpu.get().newSubManager()) {
         NDArray y = VaeOps.upsampleNearest(s.create(x, new Shape(1, c, t, h, w)), ft, fh, fw);
         int to = 1 + ft * (t - 1);
         assertArrayEquals(new long[] {1, c, to, h * fh, w * fw}, y.getShape().getShape());

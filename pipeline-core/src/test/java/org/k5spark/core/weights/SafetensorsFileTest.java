@@ -5,9 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -17,25 +15,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import org.k5spark.core.engine.TorchRuntime;
+import org.k5spark.core.testing.CpuManager;
 
 class SafetensorsFileTest {
-  static NDManager m;
+  @RegisterExtension
+  static final CpuManager cpu = new CpuManager();
   @TempDir Path tmp;
-
-  @BeforeAll
-  static void up() {
-    m = TorchRuntime.newManager(Device.cpu());
-  }
-
-  @AfterAll
-  static void down() {
-    m.close();
-  }
 
   @Test
   void roundTripsEveryDtype() throws IOException {
@@ -51,8 +39,8 @@ class SafetensorsFileTest {
         .write(f);
     try (SafetensorsFile s = SafetensorsFile.open(f)) {
       assertEquals("pt", s.metadata().get("format"));
-      assertArrayEquals(vals, s.load("f32", m, null).toFloatArray());
-      NDArray bf = s.load("bf16", m, null);
+      assertArrayEquals(vals, s.load("f32", cpu.get(), null).toFloatArray());
+      NDArray bf = s.load("bf16", cpu.get(), null);
       // BF16 never reaches DJL: it arrives widened to float32, values rounded to bf16
       assertEquals(DataType.FLOAT32, bf.getDataType());
       float[] got = bf.toFloatArray();
@@ -60,10 +48,10 @@ class SafetensorsFileTest {
         assertEquals(Bf16.round(vals[i]), got[i], 0f);
       }
       assertEquals(1232.0f, got[3], 0f); // bf16 spacing is 8 between 1024 and 2048
-      assertEquals(DataType.FLOAT16, s.load("bf16", m, DataType.FLOAT16).getDataType());
-      assertArrayEquals(new long[] {7, -1, Long.MAX_VALUE}, s.load("i64", m, null).toLongArray());
-      assertArrayEquals(new byte[] {0, (byte) 255}, s.load("u8", m, null).toByteArray());
-      assertArrayEquals(new boolean[] {true, false}, s.load("bool", m, null).toBooleanArray());
+      assertEquals(DataType.FLOAT16, s.load("bf16", cpu.get(), DataType.FLOAT16).getDataType());
+      assertArrayEquals(new long[] {7, -1, Long.MAX_VALUE}, s.load("i64", cpu.get(), null).toLongArray());
+      assertArrayEquals(new byte[] {0, (byte) 255}, s.load("u8", cpu.get(), null).toByteArray());
+      assertArrayEquals(new boolean[] {true, false}, s.load("bool", cpu.get(), null).toBooleanArray());
     }
   }
 
@@ -132,14 +120,14 @@ class SafetensorsFileTest {
       Map<String, long[]> exp = new LinkedHashMap<>();
       exp.put("a.weight", new long[] {2, 2});
       exp.put("b.weight", new long[] {3});
-      var w = StrictLoader.load(src, exp, k -> k.startsWith("visual."), m, DataType.FLOAT32);
+      var w = StrictLoader.load(src, exp, k -> k.startsWith("visual."), cpu.get(), DataType.FLOAT32);
       assertArrayEquals(new float[] {5, 6, 7}, w.get("b.weight").toFloatArray());
       var bad = assertThrows(WeightFileException.class,
-          () -> StrictLoader.load(src, Map.of("a.weight", new long[] {4}), k -> true, m, DataType.FLOAT32));
+          () -> StrictLoader.load(src, Map.of("a.weight", new long[] {4}), k -> true, cpu.get(), DataType.FLOAT32));
       assertTrue(bad.getMessage().contains("m-1.safetensors") && bad.getMessage().contains("'a.weight'")
           && bad.getMessage().contains("[2, 2]") && bad.getMessage().contains("expected [4]"), bad.getMessage());
       var miss = assertThrows(WeightFileException.class,
-          () -> StrictLoader.load(src, Map.of("c.weight", new long[] {1}), k -> false, m, DataType.FLOAT32));
+          () -> StrictLoader.load(src, Map.of("c.weight", new long[] {1}), k -> false, cpu.get(), DataType.FLOAT32));
       assertTrue(miss.getMessage().contains("missing 1 key(s): [c.weight]") && miss.getMessage().contains("unexpected 3"),
           miss.getMessage());
     }
