@@ -25,9 +25,9 @@ import picocli.CommandLine.Option;
  * got better or worse; fidelity says how far a speed option moved them.
  */
 @Command(name = "fidelity", mixinStandardHelpOptions = true, sortOptions = false,
-    description = {"PSNR and SSIM of each candidate video against the reference video of the same name (same",
-        "prompt id, so same prompt and seed): how far a speed option (MagCache, fp16, another attention",
-        "backend) moved the output. Prints a summary; --out writes the per-video CSV.",
+    description = {"PSNR and SSIM of each candidate video against the same prompt's reference video.",
+        "Videos pair by file name (prompt id: same prompt, same seed). Shows how far a speed option (MagCache,"
+            + " fp16, another attention backend) moved the output. Prints a summary; --out writes the per-video CSV.",
         "Exit codes: 0 ok, 1 no video in common, 2 usage."})
 public final class FidelityCommand implements Callable<Integer> {
   @Option(names = "--reference", required = true,

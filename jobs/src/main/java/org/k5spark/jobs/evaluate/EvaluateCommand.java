@@ -12,8 +12,8 @@ import picocli.CommandLine.Option;
  * --master); under spark-submit ({@link EvaluateVideosMain}) it uses the session spark-submit configured.
  */
 @Command(name = "evaluate", mixinStandardHelpOptions = true, sortOptions = false,
-    description = {"Score every generated video of a run with the VBench-style metrics, in",
-        "parallel on Spark. Writes under <run>/eval/: parts/<prompt_id>.json, metrics.csv",
+    description = {"Score every generated video of a run with the VBench-style metrics (Spark).",
+        "Runs in parallel on Spark. Writes under <run>/eval/: parts/<prompt_id>.json, metrics.csv",
         "(the format k5 compare / k5 report read), metrics.parquet, aggregates.csv/.parquet",
         "(overall, per concept label, per motion level, bootstrap CIs) and eval.json.",
         "Re-running skips videos already scored. Missing or corrupt videos become rows",

@@ -30,9 +30,10 @@ import picocli.CommandLine.Option;
  * the reference's ratios; a new checkpoint, a fine-tune or the tiny model needs its own.
  */
 @Command(name = "magcache-calibrate", mixinStandardHelpOptions = true, sortOptions = false,
-    description = {"Measure MagCache ratios for a checkpoint: denoise a few prompts with every visual block",
-        "running and record, per DiT call, the mean ratio of the visual residual's norm to the previous",
-        "step's. Prints (or writes with --out) the YAML `magcache:` section to paste into the model config."})
+    description = {"Measure a checkpoint's MagCache ratios (the model config's magcache: section).",
+        "Denoises a few prompts with every visual block running and records, per DiT call, the mean ratio of the"
+            + " visual residual's norm to the previous step's. Prints (or writes with --out) the YAML to paste into"
+            + " the model config, with the number of calls the reference rule will skip."})
 public final class MagCacheCalibrateCommand implements Callable<Integer> {
   @Option(names = "--model", required = true, paramLabel = "<yaml|name>",
       description = "Model config: a YAML file or an embedded name such as tiny.")

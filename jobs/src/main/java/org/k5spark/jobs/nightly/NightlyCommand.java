@@ -25,7 +25,8 @@ import picocli.CommandLine.Spec;
  * command line wins. Exit codes: 0 pass (or skipped: same checkpoint as last night), 1 regression, 2 error.
  */
 @Command(name = "nightly", mixinStandardHelpOptions = true, sortOptions = false,
-    description = {"Nightly checkpoint regression: generate a fixed prompt subset (stratified by",
+    description = {"Nightly checkpoint regression gate: a candidate checkpoint against the baseline.",
+        "Generates a fixed prompt subset (stratified by",
         "concept x motion level; same prompts and seeds every night) with the candidate and",
         "the baseline, evaluate, compare, apply per-metric thresholds, write",
         "<home>/nights/<night>/{verdict.json,report.html,summary.md} and append",

@@ -27,8 +27,8 @@ import picocli.CommandLine.Parameters;
 
 /** {@code k5 encode --model cfg.yaml "a cat"}: runs the text encoders and prints shapes and checksums. */
 @Command(name = "encode", mixinStandardHelpOptions = true,
-    description = {"Encode prompts with the model's text encoders (Qwen2.5-VL + CLIP) and print, per prompt, the",
-        "shapes and checksums (sum, L2, crc32 of the float32 bits) of the Qwen embeddings and the CLIP pooled",
+    description = {"Encode prompts with the model's text encoders (Qwen2.5-VL + CLIP): shapes and checksums.",
+        "Prints, per prompt, the shapes and checksums (sum, L2, crc32 of the float32 bits) of the Qwen embeddings and the CLIP pooled",
         "vector, the text RoPE length, token counts and whether either encoder truncated the prompt."})
 public final class EncodeCommand implements Callable<Integer> {
   @Option(names = "--model", required = true, paramLabel = "<yaml|name>",
