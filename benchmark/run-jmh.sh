@@ -14,8 +14,15 @@ mvn -B -q -o -pl benchmark -am -DskipTests package >&2
 CP="benchmark/target/classes:pipeline-core/target/classes:eval/target/classes:$(cat benchmark/target/classpath.txt)"
 mkdir -p "$(dirname "$OUT")"
 export OPT_OUT_TRACKING=true
-java -Xmx512m -cp "$CP" org.openjdk.jmh.Main \
-  -f 1 -wi 1 -w 2s -i 3 -r 2s \
+# JMH refuses a flag given twice: a default is dropped when the caller passes the same flag
+DEFAULTS=()
+for kv in "-f 1" "-wi 1" "-w 2s" "-i 3" "-r 2s"; do
+  flag="${kv%% *}"
+  given=false
+  for a in "$@"; do [[ "$a" == "$flag" ]] && given=true; done
+  $given || DEFAULTS+=($kv)
+done
+java -Xmx512m -cp "$CP" org.openjdk.jmh.Main "${DEFAULTS[@]}" \
   -jvmArgsAppend "-Xmx2g -Dai.djl.offline=true -Dorg.slf4j.simpleLogger.defaultLogLevel=warn" \
   -rf json -rff "$OUT" "$@"
 java -Xmx256m -cp "$CP" org.k5spark.benchmark.jmh.JmhSummary "$OUT"

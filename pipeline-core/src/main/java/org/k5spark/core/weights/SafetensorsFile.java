@@ -215,6 +215,14 @@ public final class SafetensorsFile implements TensorSource {
   @Override
   public NDArray load(String key, NDManager manager, DataType target) {
     TensorInfo t = info(key);
+    if (target == DataType.BFLOAT16) {
+      throw new WeightFileException("refusing to create a BFLOAT16 NDArray for '" + key + "': DJL aborts the JVM on it");
+    }
+    NDArray fast = NativeTensorCopy.load(raw(key), t.dtype(), t.djlShape().getShape(), target, manager);
+    if (fast != null) {
+      fast.setName(key);
+      return fast;
+    }
     NDArray arr;
     if (t.dtype() == Dtype.BF16) {
       // DJL cannot hold bfloat16 (a BF16 NDArray aborts the JVM): widen to float32 in Java first.

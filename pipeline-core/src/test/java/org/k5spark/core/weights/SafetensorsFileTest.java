@@ -55,6 +55,35 @@ class SafetensorsFileTest {
     }
   }
 
+  /** The native path (libtorch converts from the mapping) gives the Java path's values, for every target. */
+  @Test
+  void nativeCopyMatchesTheJavaConversions() throws IOException {
+    Path f = tmp.resolve("n.safetensors");
+    java.util.Random r = new java.util.Random(3);
+    float[] vals = new float[4096];
+    for (int i = 0; i < vals.length; i++) {
+      vals[i] = (float) (r.nextGaussian() * Math.pow(10, r.nextInt(7) - 3));
+    }
+    new SafetensorsWriter().putBf16("bf16", new long[] {64, 64}, vals).putFloats("f32", new long[] {4096}, vals)
+        .write(f);
+    try (SafetensorsFile s = SafetensorsFile.open(f)) {
+      NDArray widened = NativeTensorCopy.load(s.raw("bf16"), Dtype.BF16, new long[] {64, 64}, null, cpu.get());
+      NDArray half = NativeTensorCopy.load(s.raw("bf16"), Dtype.BF16, new long[] {64, 64}, DataType.FLOAT16, cpu.get());
+      NDArray same = NativeTensorCopy.load(s.raw("f32"), Dtype.F32, new long[] {4096}, null, cpu.get());
+      assertTrue(widened != null && half != null && same != null, "the native path applies on a CPU PyTorch manager");
+      assertEquals(DataType.FLOAT32, widened.getDataType());
+      assertEquals(DataType.FLOAT16, half.getDataType());
+      float[] w = widened.toFloatArray();
+      float[] h = half.toType(DataType.FLOAT32, false).toFloatArray();
+      for (int i = 0; i < vals.length; i++) {
+        assertEquals(Bf16.round(vals[i]), w[i], 0f, "bf16 -> f32 is exact, entry " + i);
+        assertEquals(Fp16.toFloat(Fp16.fromFloat(Bf16.round(vals[i]))), h[i], 0f, "bf16 -> f16 rounds once, entry " + i);
+      }
+      assertArrayEquals(vals, same.toFloatArray(), 0f);
+      assertArrayEquals(w, s.load("bf16", cpu.get(), null).toFloatArray(), 0f, "load() takes the same path");
+    }
+  }
+
   @Test
   void fp16Conversions() {
     for (float v : new float[] {0f, 1f, -2.5f, 65504f, 6.1e-5f, 3.0e-7f, 0.1f}) {
