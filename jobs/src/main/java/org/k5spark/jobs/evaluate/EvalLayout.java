@@ -2,6 +2,7 @@ package org.k5spark.jobs.evaluate;
 
 import java.io.Serializable;
 import org.apache.hadoop.fs.Path;
+import org.k5spark.jobs.generate.RunLayout;
 
 /**
  * Where an evaluation writes, inside the generation run it scores:
@@ -14,11 +15,11 @@ public record EvalLayout(String runDir) implements Serializable {
   }
 
   public Path manifestCsv() {
-    return new Path(run(), "manifest.csv");
+    return new Path(run(), RunLayout.MANIFEST_CSV);
   }
 
   public Path manifestParquet() {
-    return new Path(run(), "manifest.parquet");
+    return new Path(run(), RunLayout.MANIFEST_PARQUET);
   }
 
   public Path dir() {

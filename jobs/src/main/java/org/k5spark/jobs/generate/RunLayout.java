@@ -5,6 +5,10 @@ import org.apache.hadoop.fs.Path;
 
 /** Where a run's files live: {@code <out>/<run_id>/{videos,parts,_tmp}/, manifest.csv, manifest.parquet, run.json}. */
 public record RunLayout(String out, String runId) implements Serializable {
+  /** File names inside a run directory that other jobs read (the evaluation reads the manifest). */
+  public static final String MANIFEST_CSV = "manifest.csv";
+  public static final String MANIFEST_PARQUET = "manifest.parquet";
+
   public RunLayout {
     if (runId == null || !runId.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,127}")) {
       throw new IllegalArgumentException("--run-id must be 1-128 chars of [A-Za-z0-9._-] and not start with . or -: " + runId);
@@ -37,11 +41,11 @@ public record RunLayout(String out, String runId) implements Serializable {
   }
 
   public Path manifestCsv() {
-    return new Path(runDir(), "manifest.csv");
+    return new Path(runDir(), MANIFEST_CSV);
   }
 
   public Path manifestParquet() {
-    return new Path(runDir(), "manifest.parquet");
+    return new Path(runDir(), MANIFEST_PARQUET);
   }
 
   public Path runJson() {
