@@ -2,7 +2,6 @@ package org.k5spark.jobs.generate;
 
 import java.io.Serializable;
 import java.util.List;
-import org.k5spark.core.pipeline.VideoRequest;
 
 /**
  * Everything one generate run needs, on the driver and (serialised) on executors.
@@ -36,10 +35,6 @@ public record GenerateConfig(List<String> prompts, String out, String runId, Str
 
   public RunLayout layout() {
     return new RunLayout(out, runId);
-  }
-
-  public VideoRequest request(PromptRecord p) {
-    return sampling.request(p);
   }
 
   /** Relative cost of one prompt (the same for every prompt of a run; kept per prompt for the balancer). */

@@ -115,7 +115,7 @@ public final class PromptTask implements FlatMapFunction<Iterator<List<PromptRec
 
   private Outcome generate(TextToVideo pipeline, String instance, PromptRecord p) {
     ModelIdentity id = pipeline.identity();
-    VideoRequest req = cfg.request(p);
+    VideoRequest req = cfg.sampling().request(p);
     long t0 = System.nanoTime();
     try {
       return new Outcome(pipeline.generate(req, step -> { }), null, false, id, instance, t0);

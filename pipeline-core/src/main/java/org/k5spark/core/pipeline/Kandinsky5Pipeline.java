@@ -195,12 +195,8 @@ public final class Kandinsky5Pipeline implements TextToVideo {
     MagCalibration calibration = new MagCalibration();
     FlowMatchingSampler fm = new FlowMatchingSampler(dit, calibration, false);
     for (int k = 0; k < plans.size(); k++) {
-      Plan p = plans.get(k);
       try (NDManager run = weights.newSubManager()) {
-        Conditioning cond = conditioning(emb[k][0], run);
-        Conditioning uncond = p.settings().guided() ? conditioning(emb[k][1], run) : null;
-        NDArray noise = InitialNoise.gaussian(p.req().seed(), p.latentShape(), run);
-        fm.sample(noise, cond, uncond, p.settings(), (i, t, x, v) -> { }, null);
+        denoise(plans.get(k), emb[k][0], emb[k][1], fm, i -> { }, run);
       }
       onVideo.accept(k);
     }
@@ -250,21 +246,27 @@ public final class Kandinsky5Pipeline implements TextToVideo {
   private GeneratedVideo render(Plan p, TextEmbeddings condEmb, TextEmbeddings negEmb, StageTimings timings,
       IntConsumer onStep) {
     try (NDManager run = weights.newSubManager()) {
-      Conditioning cond = conditioning(condEmb, run);
-      Conditioning uncond = p.settings().guided() ? conditioning(negEmb, run) : null;
       NDArray latent = timings.time("denoise", () -> {
-        NDArray noise = InitialNoise.gaussian(p.req().seed(), p.latentShape(), run);
         boolean batched = p.settings().guided() && DitMemoryPlan.batchCfg(dit, p.latentShape(),
             DeviceMemory.freeBytes(device));
         FlowMatchingSampler fm = p.req().magCache() || batched
             ? new FlowMatchingSampler(dit, p.req().magCache() ? magCacheFor(config) : null, batched) : sampler;
-        return fm.sample(noise, cond, uncond, p.settings(), (i, t, x, v) -> onStep.accept(i), null);
+        return denoise(p, condEmb, negEmb, fm, onStep, run);
       });
       VaeTiling tiling = p.req().vaeTiling() ? VaeMemoryPlan.tiling(p.req(), p.latentShape())
           : VaeMemoryPlan.forMemory(vae.config(), p.latentShape(), DeviceMemory.freeBytes(device));
       VideoFrames frames = timings.time("decode", () -> vae.decodeToFrames(latent, tiling));
       return new GeneratedVideo(frames, timings, p.steps(), p.guidance(), p.width(), p.height(), condEmb.truncated());
     }
+  }
+
+  /** The request's seeded noise through {@code fm} under the prompt (and negative prompt when guided); in {@code run}. */
+  private NDArray denoise(Plan p, TextEmbeddings condEmb, TextEmbeddings negEmb, FlowMatchingSampler fm,
+      IntConsumer onStep, NDManager run) {
+    Conditioning cond = conditioning(condEmb, run);
+    Conditioning uncond = p.settings().guided() ? conditioning(negEmb, run) : null;
+    NDArray noise = InitialNoise.gaussian(p.req().seed(), p.latentShape(), run);
+    return fm.sample(noise, cond, uncond, p.settings(), (i, t, x, v) -> onStep.accept(i), null);
   }
 
   /** The reference's MagCache with the variant's ratios; a variant without any cannot use it. */

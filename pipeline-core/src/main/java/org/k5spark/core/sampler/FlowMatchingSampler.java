@@ -49,15 +49,6 @@ public final class FlowMatchingSampler {
     this.batchedCfg = batchedCfg;
   }
 
-  public boolean batchedCfg() {
-    return batchedCfg;
-  }
-
-  /** The visual-block policy (MagCache), null for exact sampling. */
-  public BlockSkipping skipping() {
-    return skipping;
-  }
-
   /** DiT calls whose visual blocks MagCache skipped in the last {@link #sample} (0 without MagCache). */
   public int lastSkipped() {
     return lastSkipped;

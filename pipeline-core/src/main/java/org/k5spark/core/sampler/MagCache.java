@@ -1,11 +1,8 @@
 package org.k5spark.core.sampler;
 
-import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import org.k5spark.core.dit.VisualBlockSkip;
-import org.k5spark.core.engine.TorchRuntime;
 
 /**
  * MagCache as the reference applies it ({@code kandinsky/magcache_utils.py}): per DiT call a magnitude ratio
@@ -87,64 +84,59 @@ public record MagCache(double[] magRatios, double threshold, int maxSkips, doubl
    * replays them without a model.
    */
   public int skippedCalls(int numSteps, boolean guided) {
-    try (NDManager m = TorchRuntime.newManager(Device.cpu());
-        Run run = start(numSteps, guided, m)) {
-      int calls = guided ? 2 * numSteps : numSteps;
-      for (int i = 0; i < calls; i++) {
-        VisualBlockSkip k = run.nextCall();
-        if (k.residualToReuse() == null) {
-          k.computed(m.zeros(new Shape(1)));
-        }
+    Rule rule = new Rule(this, numSteps, guided);
+    boolean[] cached = new boolean[2];
+    int skipped = 0;
+    for (int i = 0; i < (guided ? 2 * numSteps : numSteps); i++) {
+      int slot = rule.slot();
+      if (rule.next(cached[slot])) {
+        skipped++;
+      } else {
+        cached[slot] = true;
       }
-      return run.skipped();
     }
+    return skipped;
   }
 
-  /** Fresh per-generation state (the reference resets its counters after each full run). */
-  @Override
-  public Run start(int numSteps, boolean guided, NDManager cacheManager) {
-    return new Run(this, numSteps, guided, cacheManager);
-  }
-
-  /** The state of one generation: call counter, per-branch accumulators and cached residuals. */
-  public static final class Run implements BlockSkipping.Run {
+  /** The reference's decision rule over one generation's calls: counters and per-branch accumulators only. */
+  private static final class Rule {
     private final MagCache cfg;
     private final double[] ratios;
     private final int totalCalls;
     private final int firstEligible;
     private final boolean guided;
-    private final NDManager cache;
     private final double[] accRatio = {1.0, 1.0};
     private final double[] accErr = {0.0, 0.0};
     private final int[] accSteps = {0, 0};
-    private final NDArray[] residual = new NDArray[2];
     private int cnt;
-    private int skipped;
 
-    private Run(MagCache cfg, int numSteps, boolean guided, NDManager parent) {
+    Rule(MagCache cfg, int numSteps, boolean guided) {
       this.cfg = cfg;
       this.ratios = cfg.ratiosFor(numSteps);
       this.totalCalls = 2 * numSteps;
       // python int(num_steps * 2 * retention_ratio): truncation of the same double product
       this.firstEligible = (int) (totalCalls * cfg.retentionRatio());
       this.guided = guided;
-      this.cache = parent.newSubManager();
+    }
+
+    /** The branch (0 cond, 1 uncond) of the next call. */
+    int slot() {
+      return cnt % 2;
     }
 
     /**
-     * The policy for the next DiT call (cond first, then uncond when guided); the decision is made now, as
-     * the reference makes it before the visual blocks, and the counter advances.
+     * Decides the next call, as the reference does before the visual blocks, and advances the counter.
+     * {@code cached}: whether that branch holds a residual to reuse (without one the blocks must run, which
+     * only a degenerate ratio table can ask for).
      */
-    @Override
-    public VisualBlockSkip nextCall() {
-      int slot = cnt % 2;
+    boolean next(boolean cached) {
+      int slot = slot();
       boolean skip = false;
       if (cnt >= firstEligible) {
         accRatio[slot] *= ratios[cnt];
         accSteps[slot] += 1;
         accErr[slot] += Math.abs(1 - accRatio[slot]);
-        // no cached residual yet (only possible with a degenerate ratio table): run the blocks
-        if (accErr[slot] < cfg.threshold() && accSteps[slot] <= cfg.maxSkips() && residual[slot] != null) {
+        if (accErr[slot] < cfg.threshold() && accSteps[slot] <= cfg.maxSkips() && cached) {
           skip = true;
         } else {
           accErr[slot] = 0;
@@ -159,14 +151,43 @@ public record MagCache(double[] magRatios, double threshold, int maxSkips, doubl
         accErr[0] = accErr[1] = 0.0;
         accSteps[0] = accSteps[1] = 0;
       }
+      return skip;
+    }
+  }
+
+  /** Fresh per-generation state (the reference resets its counters after each full run). */
+  @Override
+  public Run start(int numSteps, boolean guided, NDManager cacheManager) {
+    return new Run(this, numSteps, guided, cacheManager);
+  }
+
+  /** The state of one generation: the rule's counters and each branch's cached residual. */
+  public static final class Run implements BlockSkipping.Run {
+    private final Rule rule;
+    private final NDManager cache;
+    private final NDArray[] residual = new NDArray[2];
+    private int skipped;
+
+    private Run(MagCache cfg, int numSteps, boolean guided, NDManager parent) {
+      this.rule = new Rule(cfg, numSteps, guided);
+      this.cache = parent.newSubManager();
+    }
+
+    /**
+     * The policy for the next DiT call (cond first, then uncond when guided); the decision is made now, as
+     * the reference makes it before the visual blocks, and the counter advances.
+     */
+    @Override
+    public VisualBlockSkip nextCall() {
+      int slot = rule.slot();
+      boolean skip = rule.next(residual[slot] != null);
       if (skip) {
         skipped++;
       }
-      boolean reuse = skip;
       return new VisualBlockSkip() {
         @Override
         public NDArray residualToReuse() {
-          return reuse ? residual[slot] : null;
+          return skip ? residual[slot] : null;
         }
 
         @Override

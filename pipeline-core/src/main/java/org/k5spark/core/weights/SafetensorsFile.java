@@ -242,9 +242,6 @@ public final class SafetensorsFile implements TensorSource {
     }
     arr.setName(key);
     if (target != null && arr.getDataType() != target) {
-      if (target == DataType.BFLOAT16) {
-        throw new WeightFileException("refusing to create a BFLOAT16 NDArray for '" + key + "': DJL aborts the JVM on it");
-      }
       NDArray c = arr.toType(target, false);
       c.setName(key);
       arr.close();
