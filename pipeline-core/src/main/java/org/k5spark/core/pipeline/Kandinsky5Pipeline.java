@@ -145,30 +145,51 @@ public final class Kandinsky5Pipeline implements TextToVideo {
 
   /**
    * The per-executor memory plan for a batch of requests: all prompts (and negative prompts) go through the
-   * text encoders first, in one encoder batch per content type; on a GPU the encoders then move to host
-   * memory once, so the DiT and the VAE run with the accelerator to themselves; then each video is denoised
-   * and decoded in turn. The same loaded weights serve every call (the executor keeps this object).
+   * text encoders first, placed once for the batch; on a GPU the encoders then move to host memory once, so the
+   * DiT and the VAE run with the accelerator to themselves; then each video is denoised and decoded in turn. The
+   * same loaded weights serve every call (the executor keeps this object). A request that fails (bad settings, a
+   * prompt the encoder chokes on, a non-finite latent, memory) fails alone; a video's bytes do not depend on the
+   * batch it came in.
    *
    * @param onStep (request index, step index) after each denoising step
    */
   @Override
-  public List<GeneratedVideo> generateAll(List<VideoRequest> reqs, BiConsumer<Integer, Integer> onStep) {
+  public BatchResult generateEach(List<VideoRequest> reqs, BiConsumer<Integer, Integer> onStep) {
+    int placementsBefore = text.placements();
+    VideoResult[] results = new VideoResult[reqs.size()];
     List<Plan> plans = new ArrayList<>();
-    for (VideoRequest r : reqs) {
-      plans.add(plan(r));
+    List<Integer> planned = new ArrayList<>();
+    for (int k = 0; k < reqs.size(); k++) {
+      try {
+        plans.add(plan(reqs.get(k)));
+        planned.add(k);
+      } catch (RuntimeException e) {
+        results[k] = VideoResult.failed(e);
+      }
     }
     StageTimings encodeTimings = new StageTimings();
-    TextEmbeddings[][] emb = encodeTimings.time("text_encode", () -> encodeAll(plans));
+    Throwable[] encodeErrors = new Throwable[plans.size()];
+    TextEmbeddings[][] emb = encodeTimings.time("text_encode", () -> encodeAll(plans, encodeErrors));
+    for (int i = 0; i < plans.size(); i++) {
+      if (encodeErrors[i] != null) {
+        results[planned.get(i)] = VideoResult.failed(encodeErrors[i]);
+      }
+    }
     double encodeMs = encodeTimings.get("text_encode") / Math.max(1, plans.size());
-    List<GeneratedVideo> out = new ArrayList<>();
-    for (int k = 0; k < plans.size(); k++) {
-      Plan p = plans.get(k);
+    for (int i = 0; i < plans.size(); i++) {
+      int k = planned.get(i);
+      if (emb[i] == null) {
+        continue;
+      }
       StageTimings timings = new StageTimings();
       timings.add("text_encode", encodeMs); // the batch's encode time, shared out per video
-      int idx = k;
-      out.add(render(p, emb[k][0], emb[k][1], timings, i -> onStep.accept(idx, i)));
+      try {
+        results[k] = VideoResult.of(render(plans.get(i), emb[i][0], emb[i][1], timings, s -> onStep.accept(k, s)));
+      } catch (RuntimeException | OutOfMemoryError e) {
+        results[k] = VideoResult.failed(e);
+      }
     }
-    return out;
+    return new BatchResult(java.util.Arrays.asList(results), text.placements() - placementsBefore);
   }
 
   /**
@@ -191,7 +212,15 @@ public final class Kandinsky5Pipeline implements TextToVideo {
    */
   public double[] calibrateMagCache(List<VideoRequest> reqs, IntConsumer onVideo) {
     List<Plan> plans = reqs.stream().map(this::plan).toList();
-    TextEmbeddings[][] emb = encodeAll(plans);
+    Throwable[] errors = new Throwable[plans.size()];
+    TextEmbeddings[][] emb = encodeAll(plans, errors);
+    for (Throwable e : errors) {
+      if (e instanceof RuntimeException r) {
+        throw r;
+      } else if (e instanceof Error r) {
+        throw r;
+      }
+    }
     MagCalibration calibration = new MagCalibration();
     FlowMatchingSampler fm = new FlowMatchingSampler(dit, calibration, false);
     for (int k = 0; k < plans.size(); k++) {
@@ -211,36 +240,42 @@ public final class Kandinsky5Pipeline implements TextToVideo {
     });
   }
 
-  /** Encodes every plan's prompt (and negative prompt when guided), grouped by content type. */
-  private TextEmbeddings[][] encodeAll(List<Plan> plans) {
-    TextEmbeddings[][] emb = new TextEmbeddings[plans.size()][2];
-    for (QwenPromptTokenizer.Content content : QwenPromptTokenizer.Content.values()) {
-      List<String> prompts = new ArrayList<>();
-      List<int[]> slots = new ArrayList<>();
+  /**
+   * Encodes every plan's prompt (and negative prompt when guided) with the encoders placed once for the whole
+   * list and parked after it. Each text is encoded on its own: padded next to a longer prompt its embeddings
+   * would differ in float rounding, and a video must not depend on the batch it came in. Equal texts (the
+   * shared negative prompt) are encoded once. A prompt that fails leaves its row null and its error in
+   * {@code errors}; the others are unaffected.
+   */
+  private TextEmbeddings[][] encodeAll(List<Plan> plans, Throwable[] errors) {
+    TextEmbeddings[][] emb = new TextEmbeddings[plans.size()][];
+    java.util.Map<String, TextEmbeddings> done = new java.util.HashMap<>();
+    try {
       for (int k = 0; k < plans.size(); k++) {
         Plan p = plans.get(k);
-        if (p.content() != content) {
-          continue;
-        }
-        prompts.add(p.req().prompt());
-        slots.add(new int[] {k, 0});
-        if (p.settings().guided()) {
-          prompts.add(p.negative());
-          slots.add(new int[] {k, 1});
+        try {
+          TextEmbeddings cond = encodeOnce(p.req().prompt(), p.content(), done);
+          TextEmbeddings neg = p.settings().guided() ? encodeOnce(p.negative(), p.content(), done) : null;
+          emb[k] = new TextEmbeddings[] {cond, neg};
+        } catch (RuntimeException | OutOfMemoryError e) {
+          errors[k] = e;
         }
       }
-      if (prompts.isEmpty()) {
-        continue;
-      }
-      List<TextEmbeddings> e = text.encode(prompts, content);
-      for (int i = 0; i < e.size(); i++) {
-        emb[slots.get(i)[0]][slots.get(i)[1]] = e.get(i);
-      }
-    }
-    if (device.isGpu()) {
-      text.toCpu(); // the encoders must not sit beside the DiT on the accelerator
+    } finally {
+      text.park(); // on a GPU the encoders must not sit beside the DiT on the accelerator
     }
     return emb;
+  }
+
+  private TextEmbeddings encodeOnce(String prompt, QwenPromptTokenizer.Content content,
+      java.util.Map<String, TextEmbeddings> done) {
+    String key = content + "\u0000" + prompt;
+    TextEmbeddings e = done.get(key);
+    if (e == null) {
+      e = text.encode(prompt, content);
+      done.put(key, e);
+    }
+    return e;
   }
 
   private GeneratedVideo render(Plan p, TextEmbeddings condEmb, TextEmbeddings negEmb, StageTimings timings,
@@ -266,7 +301,21 @@ public final class Kandinsky5Pipeline implements TextToVideo {
     Conditioning cond = conditioning(condEmb, run);
     Conditioning uncond = p.settings().guided() ? conditioning(negEmb, run) : null;
     NDArray noise = InitialNoise.gaussian(p.req().seed(), p.latentShape(), run);
-    return fm.sample(noise, cond, uncond, p.settings(), (i, t, x, v) -> onStep.accept(i), null);
+    return fm.sample(noise, cond, uncond, p.settings(), (i, t, x, v) -> {
+      requireFinite(x, i, p.steps());
+      onStep.accept(i);
+    }, null);
+  }
+
+  /**
+   * A NaN/Inf in the latent spreads to every later step and decodes to a constant frame that would pass as a
+   * video: stop it here (one device sync per step, small next to a DiT call).
+   */
+  private static void requireFinite(NDArray latent, int step, int steps) {
+    if (latent.isNaN().logicalOr(latent.isInfinite()).any().getBoolean()) {
+      throw new IllegalStateException("non-finite latent at step " + (step + 1) + " of " + steps
+          + " (NaN or Inf: check the checkpoint's values and the compute dtype)");
+    }
   }
 
   /** The reference's MagCache with the variant's ratios; a variant without any cannot use it. */

@@ -36,6 +36,9 @@ public final class TextEncoders implements AutoCloseable {
   private final ClipPromptTokenizer clipPrompts;
   private Qwen25VlTextEncoder qwen;
   private ClipTextEncoder clip;
+  /** Whether the encoders were put to use since they were last parked, and how often that happened. */
+  private boolean placed;
+  private int placements;
 
   private TextEncoders(Settings s) {
     this.settings = s;
@@ -91,6 +94,10 @@ public final class TextEncoders implements AutoCloseable {
     if (prompts.isEmpty()) {
       return List.of();
     }
+    if (!placed) {
+      placed = true;
+      placements++;
+    }
     TokenBatch qb = qwenPrompts.tokenize(prompts, content, settings.qwenMaxLength());
     TokenBatch cb = clipPrompts.tokenize(prompts, settings.clipMaxLength());
     int clipLen = settings.clipMaxLength();
@@ -114,8 +121,25 @@ public final class TextEncoders implements AutoCloseable {
     return out;
   }
 
+  /**
+   * How many times the encoders were placed on the device for a batch: the first encode after {@link #park()}
+   * (or after loading) counts one. On a GPU each placement moves the weights over PCIe, so a job counts them.
+   */
+  public int placements() {
+    return placements;
+  }
+
+  /** The end of a batch: on an accelerator the weights go to host memory; on the CPU nothing moves. */
+  public void park() {
+    if (settings.device().isGpu()) {
+      toCpu();
+    }
+    placed = false;
+  }
+
   /** Moves both encoders' weights to host memory (kept for the next batch). */
   public void toCpu() {
+    placed = false;
     if (qwen != null) {
       qwen.toDevice(Device.cpu());
     }
@@ -126,6 +150,7 @@ public final class TextEncoders implements AutoCloseable {
 
   /** Frees both encoders' weights; the next encode reloads them from disk. */
   public void release() {
+    placed = false;
     if (qwen != null) {
       qwen.close();
       qwen = null;

@@ -67,7 +67,14 @@ public final class StrictLoader {
     }
     Map<String, NDArray> out = new LinkedHashMap<>();
     for (String k : expected.keySet()) {
-      out.put(k, src.load(k, manager, dtype));
+      NDArray a = src.load(k, manager, dtype);
+      // poisoned weights (NaN/Inf) would otherwise give rc 0 and black videos; one reduction per tensor
+      if (a.isNaN().logicalOr(a.isInfinite()).any().getBoolean()) {
+        long n = a.isNaN().logicalOr(a.isInfinite()).countNonzero().getLong();
+        throw new WeightFileException(src.fileOf(k) + ": tensor '" + k + "' has " + n
+            + " non-finite value(s) (NaN or Inf)");
+      }
+      out.put(k, a);
     }
     return out;
   }
