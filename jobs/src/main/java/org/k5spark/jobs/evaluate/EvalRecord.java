@@ -1,9 +1,9 @@
 package org.k5spark.jobs.evaluate;
 
 import java.io.IOException;
-import org.k5spark.jobs.spark.PartFiles;
-import java.io.Serializable;
 import java.util.Map;
+import org.k5spark.jobs.spark.items.ItemRecord;
+import org.k5spark.jobs.spark.items.PartStore;
 
 /**
  * The committed evaluation of one video, {@code <run>/eval/parts/<prompt_id>.json}. {@code videoBytes} is
@@ -14,21 +14,33 @@ import java.util.Map;
  * @param metrics    metric name to value (booleans as 0/1); a null value = not computed
  * @param notComputed metric name to the reason it was not computed
  * @param estimators metric name to the estimator that produced it
+ * @param videoSha256 the scored video's SHA-256 as the manifest gives it: a regenerated video is scored again
+ * @param redone why an earlier evaluation of this video was not kept (null: there was none)
  */
-public record EvalRecord(String promptId, String status, String error, long videoBytes, Map<String, Double> metrics,
-    Map<String, String> estimators, Map<String, String> notComputed, double evalSeconds, String device,
-    String executorId, int attempt, long finishedAtMs) implements Serializable {
+public record EvalRecord(String promptId, String status, String error, long videoBytes, String videoSha256,
+    Map<String, Double> metrics, Map<String, String> estimators, Map<String, String> notComputed, double evalSeconds,
+    String device, String executorId, int attempt, String redone, long finishedAtMs) implements ItemRecord {
   public static final String OK = "ok";
   public static final String MISSING = "missing";
   public static final String CORRUPT = "corrupt";
   public static final String ERROR = "error";
 
   public byte[] toJson() {
-    return PartFiles.toJson(this);
+    return PartStore.toJson(this);
   }
 
   public static EvalRecord fromJson(byte[] json) throws IOException {
-    return PartFiles.fromJson(json, EvalRecord.class);
+    return PartStore.fromJson(json, EvalRecord.class);
+  }
+
+  @Override
+  public String itemId() {
+    return promptId;
+  }
+
+  public EvalRecord withRedone(String why) {
+    return new EvalRecord(promptId, status, error, videoBytes, videoSha256, metrics, estimators, notComputed,
+        evalSeconds, device, executorId, attempt, why, finishedAtMs);
   }
 
   public boolean ok() {

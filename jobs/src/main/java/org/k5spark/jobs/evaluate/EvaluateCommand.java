@@ -65,6 +65,11 @@ public class EvaluateCommand implements Callable<Integer> {
       System.out.printf("k5 evaluate %s: %d prompts, %d scored ok, %d missing, %d corrupt, %d errors, %d generation"
           + " failed, %d already scored; metrics %s%n", s.runId(), s.videos(), s.ok(), s.missing(), s.corrupt(),
           s.errors(), s.generationFailed(), s.skipped(), s.metricsCsv());
+      if (EvaluateVideosJob.ABORTED.equals(s.state())) {
+        System.err.println("k5 evaluate: the evaluate stage aborted (tables written from what was scored): "
+            + s.abortReason());
+        return org.k5spark.core.cli.ExitCode.ABORTED;
+      }
       return 0;
     } finally {
       if (ownSession) {

@@ -2,7 +2,6 @@ package org.k5spark.jobs.evaluate;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -11,13 +10,13 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import org.k5spark.eval.compare.RunTable;
 import org.k5spark.eval.stats.Bootstrap;
 import org.k5spark.jobs.spark.FsCommit;
 import org.k5spark.jobs.spark.HadoopConf;
-import org.k5spark.jobs.spark.PartFiles;
+import org.k5spark.jobs.spark.items.ItemJob;
+import org.k5spark.jobs.spark.items.ItemTask;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,8 +30,16 @@ public final class EvaluateVideosJob {
 
   private EvaluateVideosJob() {}
 
-  /** What a run of the job did. {@code scored} counts videos scored by this invocation. */
-  public record Summary(String runId, int videos, int ok, int missing, int corrupt, int errors, int generationFailed,
+  public static final String DONE = "done";
+  public static final String ABORTED = "aborted";
+
+  /**
+   * What a run of the job did. {@code scored} counts videos scored by this invocation, {@code skipped} those
+   * whose earlier score was kept.
+   *
+   * @param state done | aborted (the stage aborted: {@code abortReason}; the tables hold what was committed)
+   */
+  public record Summary(String runId, String state, String abortReason, int videos, int ok, int missing, int corrupt, int errors, int generationFailed,
       int skipped, int scored, String metricsCsv) {}
 
   public static Summary run(SparkSession spark, EvaluateConfig requested) throws IOException {
@@ -45,63 +52,55 @@ public final class EvaluateVideosJob {
     jsc.setJobDescription("k5 evaluate " + runId + ": read manifest");
     ManifestInput manifest = ManifestInput.read(spark, layout, conf);
     List<EvalItem> generated = manifest.items().stream().filter(EvalItem::generated).toList();
-    Map<String, EvalRecord> before = readParts(layout, conf);
-    List<EvalItem> todo = new ArrayList<>();
-    for (EvalItem item : generated) {
-      EvalRecord done = before.get(item.promptId());
-      if (done == null || !done.settled() || done.videoBytes() != EvalTask.videoBytes(item.videoPath(), conf)) {
-        todo.add(item);
-      }
-    }
-    int skipped = generated.size() - todo.size();
-    LOG.info("[{}] {} prompts in the manifest, {} generated, {} already scored, {} to score", runId,
-        manifest.items().size(), generated.size(), skipped, todo.size());
+    FileSystem fs = layout.dir().getFileSystem(conf);
+    fs.delete(layout.tmp(), true); // what a killed run left mid-commit
+    long startMs = System.currentTimeMillis();
+    // set up the job: one listing of what is committed; each part is checked against its video on the executors
+    EvalWork work = new EvalWork(cfg);
+    Map<String, EvalRecord> before = work.parts().readAll(conf);
+    LOG.info("[{}] {} prompts in the manifest, {} generated, {} scored earlier (checked on the executors)", runId,
+        manifest.items().size(), generated.size(), generated.stream().filter(i -> before.containsKey(i.promptId())).count());
+    int parts = cfg.partitions() > 0 ? cfg.partitions() : 2 * jsc.defaultParallelism();
+    // every video of a run has the same shape, hence the same cost: dealt out round-robin
+    List<List<EvalItem>> buckets = ItemJob.buckets(generated, parts);
+    ItemJob.StageResult stage = ItemJob.runStage(jsc, "k5 evaluate " + runId + ": " + generated.size() + " videos in "
+        + buckets.size() + " partitions", buckets, new ItemTask<>(work, 1, new HadoopConf(conf)));
 
-    int scored = 0;
-    if (!todo.isEmpty()) {
-      int parts = cfg.partitions() > 0 ? cfg.partitions() : 2 * jsc.defaultParallelism();
-      // every video of a run has the same shape, hence the same cost: deal them out round-robin
-      List<List<EvalItem>> buckets = new ArrayList<>();
-      for (int i = 0; i < Math.min(parts, todo.size()); i++) {
-        buckets.add(new ArrayList<>());
-      }
-      for (int i = 0; i < todo.size(); i++) {
-        buckets.get(i % buckets.size()).add(todo.get(i));
-      }
-      long start = System.currentTimeMillis();
-      jsc.setJobDescription("k5 evaluate " + runId + ": " + todo.size() + " videos in " + buckets.size() + " partitions");
-      scored = (int) jsc.parallelize(buckets, buckets.size()).mapPartitions(new EvalTask(cfg, new HadoopConf(conf)))
-          .filter(r -> r.finishedAtMs() >= start).count();
-    }
-
+    // commit the job: the tables from the parts, whatever the stage did
     jsc.setJobDescription("k5 evaluate " + runId + ": tables");
-    Map<String, EvalRecord> after = readParts(layout, conf);
+    Map<String, EvalRecord> after = work.parts().readAll(conf);
     MetricsTable table = new MetricsTable(runId, withEvalConfig(manifest.runConfig(), cfg, after), manifest.items(), after);
-    FsCommit.commitBytes(table.toCsv(), layout.metricsCsv(), layout.tmp(), conf);
-    table.toDataFrame(spark).coalesce(1).write().mode(SaveMode.Overwrite).parquet(layout.metricsParquet().toString());
+    ItemJob.commitTable(table.toCsv(), layout.metricsCsv(), table.toDataFrame(spark), layout.metricsParquet(),
+        layout.tmp(), conf);
     RunTable run = table.runTable();
     List<Aggregates.Line> agg = Aggregates.compute(run, table.metricNames(),
         new Bootstrap(cfg.resamples(), cfg.seed(), cfg.level()));
-    FsCommit.commitBytes(Aggregates.toCsv(agg), layout.aggregatesCsv(), layout.tmp(), conf);
-    Aggregates.toDataFrame(spark, agg).coalesce(1).write().mode(SaveMode.Overwrite)
-        .parquet(layout.aggregatesParquet().toString());
+    ItemJob.commitTable(Aggregates.toCsv(agg), layout.aggregatesCsv(), Aggregates.toDataFrame(spark, agg),
+        layout.aggregatesParquet(), layout.tmp(), conf);
 
     Map<String, Integer> counts = new HashMap<>();
     for (EvalItem item : generated) {
       EvalRecord r = after.get(item.promptId());
       counts.merge(r == null ? EvalRecord.ERROR : r.status(), 1, Integer::sum);
     }
-    Summary s = new Summary(runId, manifest.items().size(), counts.getOrDefault(EvalRecord.OK, 0),
-        counts.getOrDefault(EvalRecord.MISSING, 0), counts.getOrDefault(EvalRecord.CORRUPT, 0),
-        counts.getOrDefault(EvalRecord.ERROR, 0), manifest.items().size() - generated.size(), skipped, scored,
-        layout.metricsCsv().toString());
+    int scored = 0;
+    for (EvalItem item : generated) {
+      EvalRecord r = after.get(item.promptId());
+      if (r != null && r.finishedAtMs() >= startMs) {
+        scored++;
+      }
+    }
+    Summary s = new Summary(runId, stage.aborted() ? ABORTED : DONE, stage.abortReason(), manifest.items().size(),
+        counts.getOrDefault(EvalRecord.OK, 0), counts.getOrDefault(EvalRecord.MISSING, 0),
+        counts.getOrDefault(EvalRecord.CORRUPT, 0), counts.getOrDefault(EvalRecord.ERROR, 0),
+        manifest.items().size() - generated.size(), generated.size() - scored, scored, layout.metricsCsv().toString());
     Map<String, Object> json = new LinkedHashMap<>();
     json.put("summary", s);
     json.put("config", cfg);
     json.put("metrics", table.metricNames());
     FsCommit.commitBytes(new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(json),
         layout.summaryJson(), layout.tmp(), conf);
-    layout.tmp().getFileSystem(conf).delete(layout.tmp(), true);
+    fs.delete(layout.tmp(), true);
     LOG.info("[{}] evaluated: {}", runId, s);
     return s;
   }
@@ -117,7 +116,7 @@ public final class EvaluateVideosJob {
   }
 
   static Map<String, EvalRecord> readParts(EvalLayout layout, Configuration conf) throws IOException {
-    return PartFiles.readAll(layout.parts(), conf, EvalRecord::fromJson, EvalRecord::promptId);
+    return EvalWork.parts(layout).readAll(conf);
   }
 
   private static String qualify(String location, Configuration conf) throws IOException {

@@ -95,7 +95,7 @@ public record ManifestInput(List<EvalItem> items, Map<String, String> runConfig)
       }
       items.putIfAbsent(id, new EvalItem(id, str(r, "prompt"), MetricsCsv.splitConcepts(str(r, "concepts")),
           str(r, "motion_level"), parseLong(str(r, "seed"), source, line), status, str(r, "error"), str(r, "video_path"),
-          gpuSeconds(r, source, line)));
+          str(r, "video_sha256"), gpuSeconds(r, source, line)));
     }
     return new ManifestInput(List.copyOf(items.values()), config);
   }

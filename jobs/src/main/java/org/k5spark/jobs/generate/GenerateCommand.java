@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
 import org.k5spark.jobs.spark.LocalSparkOptions;
+import org.k5spark.core.cli.ExitCode;
+import org.k5spark.jobs.spark.items.JobRefusal;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -26,7 +28,6 @@ import picocli.CommandLine.Spec;
         "Exit codes: 0 ok, 3 failed fraction over --max-failed-fraction, 1 error, 2 usage."},
     footer = {"", "Defaults come from configs/jobs/generate.yaml (keys = long option names) when present."})
 public class GenerateCommand implements Callable<Integer> {
-  public static final int EXIT_TOO_MANY_FAILED = 3;
   static final String DEFAULTS_RESOURCE = "k5/jobs/generate.yaml";
 
   @Spec CommandSpec spec;
@@ -121,6 +122,10 @@ public class GenerateCommand implements Callable<Integer> {
   @Option(names = "--retry-with-tiling", arity = "1", description = "Retry a failed prompt once with VAE tiling. Default: ${DEFAULT-VALUE}")
   boolean retryWithTiling = true;
 
+  @Option(names = "--batch-size", description = "Prompts per pipeline call on an executor: the text encoders are placed"
+      + " on the device once per batch. Default: ${DEFAULT-VALUE}")
+  int batchSize = GenerateConfig.DEFAULT_BATCH_SIZE;
+
   @Option(names = "--progress-interval-ms", description = "How often the driver polls for finished videos. Default: ${DEFAULT-VALUE}")
   long progressIntervalMs = 5000;
 
@@ -159,14 +164,18 @@ public class GenerateCommand implements Callable<Integer> {
         s = GenerateVideosJob.run(spark, cfg);
       } catch (IllegalArgumentException e) { // settings the driver rejects before any task runs
         System.err.println(spec.name() + ": " + e.getMessage());
-        return 1;
+        return e instanceof JobRefusal r ? r.exitCode() : ExitCode.USAGE;
       }
       System.out.printf("k5 generate %s: %d input rows, %d ok, %d failed, %d rejected, %d already done; manifest %s%n",
           cfg.runId(), s.inputRows(), s.ok(), s.failed(), s.rejected(), s.skipped(), s.manifestCsv());
+      if (GenerateVideosJob.ABORTED.equals(s.state())) {
+        System.err.println(spec.name() + ": the generate stage aborted (manifest and run.json written): " + s.abortReason());
+        return ExitCode.ABORTED;
+      }
       if (s.failedFraction() > cfg.maxFailedFraction()) {
         System.err.printf("k5 generate: %.1f%% of prompts failed, over --max-failed-fraction %.1f%%%n",
             100 * s.failedFraction(), 100 * cfg.maxFailedFraction());
-        return EXIT_TOO_MANY_FAILED;
+        return ExitCode.TOO_MANY_FAILED;
       }
       return 0;
     } finally {
@@ -181,7 +190,7 @@ public class GenerateCommand implements Callable<Integer> {
         new PromptReader.Options(promptColumn, expandedColumn, useExpanded, conceptColumn, motionColumn, maxPromptChars,
             baseSeed),
         new PromptSelection(concept, motionLevel, sample, by, limit),
-        new Sampling(width, height, seconds, steps, guidance, negativePrompt, magCache), partitions, maxFailedFraction, retryWithTiling, progressIntervalMs);
+        new Sampling(width, height, seconds, steps, guidance, negativePrompt, magCache), partitions, maxFailedFraction, retryWithTiling, progressIntervalMs, batchSize);
   }
 
   /** Re-parses YAML-derived options followed by the real arguments, so the real ones override. */

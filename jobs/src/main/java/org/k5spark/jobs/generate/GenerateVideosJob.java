@@ -2,32 +2,39 @@ package org.k5spark.jobs.generate;
 
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
-import org.k5spark.core.config.ModelConfig;
 import org.k5spark.jobs.spark.FsCommit;
 import org.k5spark.jobs.spark.HadoopConf;
 import org.k5spark.jobs.spark.ModelFiles;
+import org.k5spark.jobs.spark.items.ItemJob;
+import org.k5spark.jobs.spark.items.ItemTask;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The generate job, the same on local[*], standalone, YARN and Kubernetes: read and validate prompts
- * on the driver, skip what an earlier run already committed, spread the rest over cost-balanced
- * partitions whose tasks generate on their assigned GPU (or CPU), then assemble the manifest from the
- * committed part files.
+ * The generate job, the same on local[*], standalone, YARN and Kubernetes, an {@link ItemJob} over prompts: read
+ * and validate prompts and check what concerns every prompt on the driver ({@link Preflight}); set up the job by
+ * listing the committed parts; run the prompts in batches on the executors ({@link PromptWork}), each committing
+ * its video then its part; commit the job by assembling the manifest from the parts. The manifest and a final
+ * run.json state ({@code done}, {@code failed}, {@code aborted} with the reason) are written however the stage
+ * ended.
  */
 public final class GenerateVideosJob {
   private static final Logger LOG = LoggerFactory.getLogger(GenerateVideosJob.class);
+
+  public static final String DONE = "done";
+  public static final String FAILED = "failed";
+  public static final String ABORTED = "aborted";
 
   private GenerateVideosJob() {}
 
@@ -38,89 +45,105 @@ public final class GenerateVideosJob {
     // executors do not share the driver's working directory: resolve relative locations here
     GenerateConfig cfg = requested.withLocations(qualify(requested.out(), conf), qualifyModel(requested.modelConfig(), conf),
         qualify(requested.weightsRoot(), conf));
-    requireMagRatios(cfg, conf);
     RunLayout layout = cfg.layout();
-
     jsc.setJobDescription("k5 generate " + cfg.runId() + ": read prompts");
     List<PromptRecord> inputs = cfg.selection().apply(readPrompts(cfg, conf));
+    Preflight.run(cfg, conf);
+    FileSystem fs = layout.runDir().getFileSystem(conf);
+    fs.delete(layout.tmp(), true); // what a killed run left mid-commit
     Map<String, PromptRecord> distinct = new LinkedHashMap<>();
     for (PromptRecord p : inputs) {
       if (p.accepted()) {
         distinct.putIfAbsent(p.promptId(), p);
       }
     }
-    FileSystem fs = layout.runDir().getFileSystem(conf);
-    fs.mkdirs(layout.runDir());
+    long startMs = System.currentTimeMillis();
     writeRunJson(spark, cfg, conf, Map.of("state", "running"));
 
-    // done = an ok part whose video exists with the recorded size (one listing, not a request per prompt)
-    Map<String, PartRecord> before = readParts(layout, conf);
-    Map<String, Long> videoSizes = new HashMap<>();
-    if (fs.exists(layout.videos())) {
-      for (FileStatus st : fs.listStatus(layout.videos())) {
-        videoSizes.put(st.getPath().getName(), st.getLen());
+    // set up the job: one listing of what is committed; the executors verify each video's checksum
+    PromptWork work = new PromptWork(cfg);
+    Map<String, PartRecord> before = work.parts().readAll(conf);
+    Set<String> pending = new HashSet<>();
+    for (String id : distinct.keySet()) {
+      PartRecord r = before.get(id);
+      if (r == null || !r.ok()) {
+        pending.add(id);
       }
     }
-    List<PromptRecord> todo = new ArrayList<>();
-    for (PromptRecord p : distinct.values()) {
-      PartRecord done = before.get(p.promptId());
-      Long size = videoSizes.get(p.promptId() + ".mp4");
-      if (done == null || !done.ok() || size == null || size <= 0 || size != done.videoBytes()) {
-        todo.add(p);
-      }
-    }
-    int skipped = distinct.size() - todo.size();
-    LOG.info("[{}] {} input rows, {} distinct prompts, {} already done, {} to generate", cfg.runId(), inputs.size(),
-        distinct.size(), skipped, todo.size());
+    LOG.info("[{}] {} input rows, {} distinct prompts, {} committed earlier (checked on the executors), {} to generate",
+        cfg.runId(), inputs.size(), distinct.size(), distinct.size() - pending.size(), pending.size());
 
-    RuntimeException jobError = null;
-    int generated = 0;
-    long startMs = System.currentTimeMillis();
-    if (!todo.isEmpty()) {
-      int parts = cfg.partitions() > 0 ? cfg.partitions() : 2 * jsc.defaultParallelism();
-      List<List<PromptRecord>> buckets = CostBalancer.balance(todo, parts, cfg::cost);
-      jsc.setJobDescription("k5 generate " + cfg.runId() + ": " + todo.size() + " videos in " + buckets.size() + " partitions");
-      java.util.Set<String> pending = new java.util.HashSet<>();
-      todo.forEach(p -> pending.add(p.promptId()));
-      try (ProgressMonitor progress = new ProgressMonitor(layout, conf, pending, cfg.progressIntervalMs())) {
-        generated = (int) jsc.parallelize(buckets, buckets.size())
-            .mapPartitions(new PromptTask(cfg, new HadoopConf(conf)))
-            .filter(r -> r.finishedAtMs() >= startMs)
-            .count();
-      } catch (RuntimeException e) {
-        // keep going: the manifest still records what was committed, missing prompts become failed rows
-        LOG.error("[{}] generate stage failed: {}", cfg.runId(), e.toString());
-        jobError = e;
-      }
+    ItemJob.StageResult stage;
+    List<PromptRecord> items = new ArrayList<>(distinct.values());
+    int parts = cfg.partitions() > 0 ? cfg.partitions() : 2 * jsc.defaultParallelism();
+    List<List<PromptRecord>> buckets = ItemJob.buckets(items, parts);
+    try (ProgressMonitor progress = new ProgressMonitor(layout, conf, pending, cfg.progressIntervalMs())) {
+      stage = ItemJob.runStage(jsc, "k5 generate " + cfg.runId() + ": " + items.size() + " prompts in "
+          + buckets.size() + " partitions, batches of " + cfg.batchSize(), buckets,
+          new ItemTask<>(work, cfg.batchSize(), new HadoopConf(conf)));
     }
 
+    // commit the job: the manifest from the parts, whatever the stage did
     jsc.setJobDescription("k5 generate " + cfg.runId() + ": manifest");
-    Map<String, PartRecord> after = readParts(layout, conf);
+    Map<String, PartRecord> after = work.parts().readAll(conf);
     List<ManifestRow> rows = Manifest.assemble(cfg.runId(), inputs, after);
-    FsCommit.commitBytes(Manifest.toCsv(rows), layout.manifestCsv(), layout.tmp(), conf);
-    Manifest.toDataFrame(spark, rows).coalesce(1).write().mode(SaveMode.Overwrite).parquet(layout.manifestParquet().toString());
+    ItemJob.commitTable(Manifest.toCsv(rows), layout.manifestCsv(), Manifest.toDataFrame(spark, rows),
+        layout.manifestParquet(), layout.tmp(), conf);
 
     int ok = 0;
     int failed = 0;
+    int reused = 0;
+    int generated = 0;
     for (PromptRecord p : distinct.values()) {
       PartRecord r = after.get(p.promptId());
+      boolean thisRun = r != null && r.finishedAtMs() >= startMs;
       if (r != null && r.ok()) {
         ok++;
       } else {
         failed++;
       }
+      if (thisRun) {
+        generated++;
+      } else if (r != null && r.ok()) {
+        reused++;
+      }
     }
     int rejected = (int) inputs.stream().filter(p -> !p.accepted()).count();
     double failedFraction = distinct.isEmpty() ? 0 : (double) failed / distinct.size();
-    RunSummary summary = new RunSummary(inputs.size(), rejected, distinct.size(), ok, failed, skipped,
-        generated, failedFraction, layout.manifestCsv().toString());
+    String state = stage.aborted() ? ABORTED : failedFraction > cfg.maxFailedFraction() ? FAILED : DONE;
+    RunSummary summary = new RunSummary(inputs.size(), rejected, distinct.size(), ok, failed, reused, generated,
+        failedFraction, layout.manifestCsv().toString(), state, stage.abortReason());
     Map<String, Object> s = new LinkedHashMap<>(summary.asMap());
-    s.put("state", jobError == null ? "finished" : "generate stage failed: " + jobError);
+    s.put("executors", batchesByExecutor(after.values(), startMs));
     writeRunJson(spark, cfg, conf, s);
     fs.delete(layout.tmp(), true);
-    LOG.info("[{}] done: {} ok, {} failed, {} rejected, {} skipped (already done); manifest {}", cfg.runId(), ok, failed,
-        rejected, skipped, layout.manifestCsv());
+    LOG.info("[{}] {}: {} ok, {} failed, {} rejected, {} kept from earlier runs; manifest {}", cfg.runId(), state, ok,
+        failed, rejected, reused, layout.manifestCsv());
     return summary;
+  }
+
+  /**
+   * Per executor, over this invocation's parts: batches run, text-encoder placements (one per batch when the
+   * pipeline encodes a batch together) and prompts per batch.
+   */
+  static Map<String, Map<String, Object>> batchesByExecutor(Iterable<PartRecord> parts, long sinceMs) {
+    Map<String, Map<String, PartRecord>> batches = new TreeMap<>();
+    for (PartRecord r : parts) {
+      if (r.finishedAtMs() >= sinceMs && r.batchId() != null) {
+        batches.computeIfAbsent(r.executorId(), e -> new TreeMap<>()).putIfAbsent(r.batchId(), r);
+      }
+    }
+    Map<String, Map<String, Object>> out = new TreeMap<>();
+    batches.forEach((executor, byBatch) -> {
+      int prompts = byBatch.values().stream().mapToInt(PartRecord::batchSize).sum();
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("batches", byBatch.size());
+      m.put("text_encoder_placements", byBatch.values().stream().mapToInt(PartRecord::encoderPlacements).sum());
+      m.put("prompts", prompts);
+      m.put("prompts_per_batch", (double) prompts / byBatch.size());
+      out.put(executor, m);
+    });
+    return out;
   }
 
   /** An embedded config name ("tiny", "sft_5s") is not a path: it stays as it is. */
@@ -142,29 +165,6 @@ public final class GenerateVideosJob {
     requireClass(cfg.encoderClass(), VideoEncoder.class, "--encoder");
   }
 
-  /**
-   * --magcache with a model config that has no magcache.mag_ratios would fail every prompt on the executors;
-   * fail once on the driver instead. Only the built-in pipeline reads those ratios.
-   */
-  static void requireMagRatios(GenerateConfig cfg, Configuration conf) throws IOException {
-    if (!cfg.sampling().magCache() || !GenerateConfig.DEFAULT_FACTORY.equals(cfg.factoryClass())) {
-      return;
-    }
-    ModelConfig model;
-    if (ModelFiles.isEmbeddedConfigName(cfg.modelConfig())) {
-      model = ModelConfig.embedded(cfg.modelConfig());
-    } else {
-      Path p = new Path(cfg.modelConfig());
-      try (var in = p.getFileSystem(conf).open(p)) {
-        model = ModelConfig.parse(in, cfg.modelConfig());
-      }
-    }
-    if (model.magRatios().length == 0) {
-      throw new IllegalArgumentException("--magcache: " + cfg.modelConfig() + " has no magcache.mag_ratios for variant "
-          + model.variant() + " (calibrate them with `k5 magcache-calibrate`)");
-    }
-  }
-
   /** Fail on the driver, before any task starts, when a plugin class is missing or of the wrong kind. */
   private static void requireClass(String name, Class<?> kind, String option) {
     try {
@@ -183,7 +183,12 @@ public final class GenerateVideosJob {
     for (String csv : cfg.prompts()) {
       Path p = new Path(csv);
       FileSystem fs = p.getFileSystem(conf);
-      long len = fs.getFileStatus(p).getLen();
+      long len;
+      try {
+        len = fs.getFileStatus(p).getLen();
+      } catch (java.io.FileNotFoundException e) {
+        throw org.k5spark.jobs.spark.items.JobRefusal.input("--prompts " + csv + ": no such file");
+      }
       if (len > 512L << 20) {
         throw new IllegalArgumentException(csv + ": " + len + " bytes; prompt CSVs over 512 MiB are not supported");
       }
@@ -194,9 +199,9 @@ public final class GenerateVideosJob {
     return all;
   }
 
-  /** Every committed part (read in parallel: an object store answers each GET in tens of ms). */
+  /** Every committed part of a run. */
   static Map<String, PartRecord> readParts(RunLayout layout, Configuration conf) throws IOException {
-    return org.k5spark.jobs.spark.PartFiles.readAll(layout.parts(), conf, PartRecord::fromJson, PartRecord::promptId);
+    return PromptWork.parts(layout).readAll(conf);
   }
 
   private static void writeRunJson(SparkSession spark, GenerateConfig cfg, Configuration conf, Map<String, Object> summary)

@@ -51,6 +51,8 @@ public final class Manifest {
         new Column("error", DataTypes.StringType, ManifestRow::error),
         new Column("video_path", DataTypes.StringType, ManifestRow::videoPath),
         new Column("video_bytes", DataTypes.LongType, ManifestRow::videoBytes),
+        new Column("video_sha256", DataTypes.StringType, ManifestRow::videoSha256),
+        new Column("redone", DataTypes.StringType, ManifestRow::redone),
         new Column("source_file", DataTypes.StringType, ManifestRow::sourceFile),
         new Column("source_line", DataTypes.IntegerType, ManifestRow::sourceLine),
         new Column("prompt_truncated", DataTypes.BooleanType, ManifestRow::promptTruncated),

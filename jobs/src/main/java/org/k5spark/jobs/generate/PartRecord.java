@@ -1,31 +1,42 @@
 package org.k5spark.jobs.generate;
 
 import java.io.IOException;
-import java.io.Serializable;
 import java.util.Map;
-import org.k5spark.jobs.spark.PartFiles;
+import org.k5spark.jobs.spark.items.ItemRecord;
+import org.k5spark.jobs.spark.items.PartStore;
 
 /**
  * The committed result of one prompt, written atomically as {@code <run>/parts/<prompt_id>.json}
  * after its video. The manifest is assembled from these files, so task retries and speculative
  * attempts (which rewrite the same file name) can never add a row. Parts written before a field existed read
  * it as its default (false / 0 / null).
+ *
+ * @param videoSha256 SHA-256 of the committed video; a re-run redoes the prompt when the stored video differs
+ * @param redone why an earlier committed result of this prompt was not kept (null: it had none, or it failed)
+ * @param batchId the batch of this prompt in its task ({@code <executor>:<task attempt id>:<n>}); one text-encoder
+ *     placement of {@code encoderPlacements} served its {@code batchSize} prompts
  */
 public record PartRecord(String promptId, String status, String error, String videoPath, long videoBytes,
-    long seed, String modelVariant, String checkpointDigest, String configDigest, int width, int height,
-    int frames, double fps, int steps, double guidance, boolean promptTruncated, boolean vaeTiling, boolean magCache,
-    Map<String, Double> timingsMs, String gpu, String executorId, int attempt, String pipelineInstance,
-    long finishedAtMs) implements Serializable {
+    String videoSha256, long seed, String modelVariant, String checkpointDigest, String configDigest, int width,
+    int height, int frames, double fps, int steps, double guidance, boolean promptTruncated, boolean vaeTiling,
+    boolean magCache, Map<String, Double> timingsMs, String gpu, String executorId, int attempt,
+    String pipelineInstance, String batchId, int batchSize, int encoderPlacements, String redone, long finishedAtMs)
+    implements ItemRecord {
   public static final String OK = "ok";
   public static final String FAILED = "failed";
   public static final String REJECTED = "rejected";
 
   public byte[] toJson() {
-    return PartFiles.toJson(this);
+    return PartStore.toJson(this);
   }
 
   public static PartRecord fromJson(byte[] json) throws IOException {
-    return PartFiles.fromJson(json, PartRecord.class);
+    return PartStore.fromJson(json, PartRecord.class);
+  }
+
+  @Override
+  public String itemId() {
+    return promptId;
   }
 
   public boolean ok() {

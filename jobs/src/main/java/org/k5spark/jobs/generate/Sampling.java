@@ -23,11 +23,4 @@ public record Sampling(Integer width, Integer height, Double seconds, Integer st
         magCache);
   }
 
-  /** Relative cost of one prompt: frames x steps x CFG passes (model defaults stand in for nulls). */
-  public double cost() {
-    double frames = (seconds == null ? 5.0 : seconds) * 24 + 1;
-    int s = steps == null ? 50 : steps;
-    int passes = guidance != null && guidance <= 1.0 ? 1 : 2;
-    return frames * s * passes;
-  }
 }

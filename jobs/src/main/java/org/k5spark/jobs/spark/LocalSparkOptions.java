@@ -13,7 +13,14 @@ import picocli.CommandLine.Option;
  * from a terminal, the session spark-submit configured when it runs under spark-submit.
  */
 public final class LocalSparkOptions {
-  @Option(names = "--master", description = "Spark master for local runs (default local[*]; ignored under spark-submit).")
+  /**
+   * Four attempts per task, as submit/spark-submit-gpu.sh sets spark.task.maxFailures=4 (plain local[*] gives a
+   * task one attempt, so one lost executor thread would abort the whole run).
+   */
+  public static final String DEFAULT_MASTER = "local[*,4]";
+
+  @Option(names = "--master", description = "Spark master for local runs (default local[*,4]: 4 attempts per task, as"
+      + " on a cluster; ignored under spark-submit).")
   String master;
 
   @Option(names = "--conf", paramLabel = "KEY=VALUE", description = "Extra Spark conf for local runs (repeatable).")
@@ -28,7 +35,7 @@ public final class LocalSparkOptions {
     }
     // Spark's INFO chatter drowns the per-video progress lines on a terminal
     Configurator.setRootLevel(Level.WARN);
-    SparkSession.Builder b = SparkSession.builder().appName(appName).master(master == null ? "local[*]" : master)
+    SparkSession.Builder b = SparkSession.builder().appName(appName).master(master == null ? DEFAULT_MASTER : master)
         .config("spark.ui.enabled", "false");
     conf.forEach(b::config);
     SparkSession s = b.getOrCreate();

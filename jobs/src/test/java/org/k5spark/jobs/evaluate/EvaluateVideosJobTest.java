@@ -199,7 +199,7 @@ class EvaluateVideosJobTest {
     // one metric set (one copy of the weights) for both task slots of this executor
     String qualified = org.apache.hadoop.fs.FileSystem.getLocal(SharedSpark.get().sparkContext().hadoopConfiguration())
         .makeQualified(new org.apache.hadoop.fs.Path(weightsDir.toString())).toString();
-    assertEquals(1, EvalTask.POOL.built(new EvalTask.Key(qualified, "cpu")));
+    assertEquals(1, EvalWork.MODELS.built(new EvalWork.Key(qualified, "cpu")));
   }
 
   @Test

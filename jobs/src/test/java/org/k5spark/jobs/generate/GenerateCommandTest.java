@@ -76,7 +76,7 @@ class GenerateCommandTest {
     String[] base = {"--prompts", csv.toString(), "--out", tmp.resolve("out").toString(), "--model", model.toString(),
         "--factory", JobFixtures.FAKE_FACTORY, "--progress-interval-ms", "200", "--retry-with-tiling", "false"};
     int strict = new CommandLine(new GenerateCommand()).execute(concat(base, "--run-id", "strict"));
-    assertEquals(GenerateCommand.EXIT_TOO_MANY_FAILED, strict);
+    assertEquals(org.k5spark.core.cli.ExitCode.TOO_MANY_FAILED, strict);
     int lenient = new CommandLine(new GenerateCommand()).execute(concat(base, "--run-id", "lenient",
         "--max-failed-fraction", "0.25"));
     assertEquals(0, lenient, "1 of 4 failed is not over 0.25");

@@ -147,8 +147,8 @@ class GenerateVideosJobTest {
         .forEach(r -> byLine.put(r.get("source_line"), r));
     CSVRecord exploded = byLine.get("3");
     assertEquals("failed", exploded.get("status"));
-    assertTrue(exploded.get("error").contains("injected failure for 'explode'"), exploded.get("error"));
-    assertTrue(exploded.get("error").contains("after retry with VAE tiling"), exploded.get("error"));
+    assertEquals("java.lang.IllegalStateException: injected failure for 'explode' (after a retry with small VAE tiles;"
+        + " first error: java.lang.IllegalStateException: injected failure for 'explode')", exploded.get("error"));
     assertEquals("", exploded.get("video_path"));
     CSVRecord balloon = byLine.get("4");
     assertEquals("ok", balloon.get("status"));
@@ -170,7 +170,7 @@ class GenerateVideosJobTest {
   }
 
   @Test
-  void aTaskKilledMidRunLosesNoVideoAndDuplicatesNothing() throws Exception {
+  void anErrorThrownMidItemFailsThatItemAloneAndARerunRedoesOnlyIt() throws Exception {
     SparkSession spark = SharedSpark.get();
     Path csv = tmp.resolve("p.csv");
     StringBuilder sb = new StringBuilder("prompt,concept,motion_level\n");
@@ -179,45 +179,59 @@ class GenerateVideosJobTest {
     }
     Files.writeString(csv, sb.toString());
     Path out = tmp.resolve("out");
-    // one partition: each crash hits after earlier prompts of the same task were committed
     GenerateConfig base = JobFixtures.config(List.of(csv.toString()), out.toString(), "crash",
         JobFixtures.resource("fake-model.properties").toString(), 1);
     GenerateConfig cfg = new GenerateConfig(base.prompts(), base.out(), base.runId(), base.modelConfig(), null,
         base.factoryClass(), org.k5spark.jobs.testing.CrashOnceEncoder.class.getName(), base.readerOptions(),
-        base.selection(), Sampling.defaults(), 1, 0.1, true, 200);
+        base.selection(), Sampling.defaults(), 1, 0.5, true, 200, 2);
     List<PromptRecord> prompts = new PromptReader(cfg.readerOptions()).read("p.csv", Files.readAllBytes(csv));
-    List<PromptRecord> order = CostBalancer.balance(prompts, 1, cfg::cost).get(0);
-    // attempt 0 dies half-way through encoding prompt 1, attempt 1 dies generating prompt 3, attempt 2 finishes
-    org.k5spark.jobs.testing.CrashOnceEncoder.CRASH_ONCE.add(order.get(1).promptId());
-    String victim = order.get(3).prompt();
-    PatternTextToVideo.CRASH_ONCE.add(victim);
+    // an Error (not an Exception) half-way through encoding prompt 1's MP4, and one the model throws once on
+    // prompt 3, which escapes its batch call: the task then retries that batch's prompts one at a time
+    String encoderVictim = prompts.get(1).promptId();
+    org.k5spark.jobs.testing.CrashOnceEncoder.CRASH_ONCE.add(encoderVictim);
+    String modelVictim = prompts.get(3).prompt();
+    PatternTextToVideo.CRASH_ONCE.add(modelVictim);
+    RunSummary s;
     try {
-      RunSummary s = GenerateVideosJob.run(spark, cfg);
-      assertFalse(PatternTextToVideo.CRASH_ONCE.contains(victim), "the model crash was injected");
-      assertTrue(org.k5spark.jobs.testing.CrashOnceEncoder.CRASH_ONCE.isEmpty(), "the encoder crash was injected");
-      assertEquals(6, s.ok());
-      assertEquals(0, s.failed());
+      s = GenerateVideosJob.run(spark, cfg);
     } finally {
       PatternTextToVideo.CRASH_ONCE.clear();
       org.k5spark.jobs.testing.CrashOnceEncoder.CRASH_ONCE.clear();
     }
+    assertEquals(5, s.ok());
+    assertEquals(1, s.failed());
+    assertEquals(GenerateVideosJob.DONE, s.state(), "1 of 6 failed is under --max-failed-fraction 0.5");
     FileSystem fs = FileSystem.getLocal(JobFixtures.conf());
-    List<CSVRecord> rows = JobFixtures.manifest(fs, cfg.layout().manifestCsv());
+    Map<String, CSVRecord> rows = new HashMap<>();
+    JobFixtures.manifest(fs, cfg.layout().manifestCsv()).forEach(r -> rows.put(r.get("prompt_id"), r));
     assertEquals(6, rows.size());
-    Map<String, String> attempts = new HashMap<>();
-    rows.forEach(r -> attempts.put(r.get("prompt_id"), r.get("attempt")));
-    for (int i = 0; i < 6; i++) {
-      // each prompt keeps the result of the attempt that first committed it
-      assertEquals(i < 1 ? "0" : i < 3 ? "1" : "2", attempts.get(order.get(i).promptId()), "prompt " + i);
-    }
+    assertEquals("failed", rows.get(encoderVictim).get("status"));
+    assertEquals("org.k5spark.jobs.testing.PatternTextToVideo$InjectedCrash: injected crash while encoding "
+        + encoderVictim, rows.get(encoderVictim).get("error"));
+    assertEquals("ok", rows.get(prompts.get(3).promptId()).get("status"), "retried alone after its batch threw");
+    assertEquals(1, PartRecord.fromJson(Files.readAllBytes(out.resolve("crash/parts/" + prompts.get(3).promptId()
+        + ".json"))).batchSize());
     try (Stream<Path> all = Files.walk(out)) {
       List<String> names = all.filter(Files::isRegularFile).map(p -> out.relativize(p).toString()).sorted().toList();
-      assertEquals(6, names.stream().filter(n -> n.startsWith("crash/videos/") && n.endsWith(".mp4")).count(), names.toString());
+      assertEquals(5, names.stream().filter(n -> n.startsWith("crash/videos/") && n.endsWith(".mp4")).count(), names.toString());
       assertEquals(6, names.stream().filter(n -> n.startsWith("crash/parts/") && n.endsWith(".json")).count(), names.toString());
       assertTrue(names.stream().noneMatch(n -> n.contains(".tmp") || n.contains("_tmp")), names.toString());
     }
-    for (CSVRecord r : rows) {
+    Map<String, Long> before = mtimes(out);
+
+    RunSummary again = GenerateVideosJob.run(spark, cfg);
+    assertEquals(6, again.ok());
+    assertEquals(1, again.generated());
+    assertEquals(5, again.skipped());
+    List<CSVRecord> after = JobFixtures.manifest(fs, cfg.layout().manifestCsv());
+    for (CSVRecord r : after) {
       JobFixtures.assertVideo(fs, new org.apache.hadoop.fs.Path(r.get("video_path")), Long.parseLong(r.get("seed")), 8);
+      boolean victim = r.get("prompt_id").equals(encoderVictim);
+      assertEquals(victim ? "earlier attempt failed: " : "", r.get("redone").replaceAll("(?<=: ).*", ""), r.toString());
+      String video = out.resolve("crash/videos/" + r.get("prompt_id") + ".mp4").toString();
+      if (!victim) {
+        assertEquals(before.get(video), mtimes(out).get(video), "kept, not rewritten: " + video);
+      }
     }
   }
 }

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,7 +13,6 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.SparkEnv;
 import org.apache.spark.TaskContext;
-import org.apache.spark.api.java.function.FlatMapFunction;
 import org.k5spark.core.engine.TorchRuntime;
 import org.k5spark.core.video.DecodedVideo;
 import org.k5spark.core.video.Mp4Reader;
@@ -22,32 +20,37 @@ import org.k5spark.core.video.VideoFileException;
 import org.k5spark.eval.metrics.MetricResult;
 import org.k5spark.eval.metrics.MetricSet;
 import org.k5spark.eval.metrics.ModelMetrics;
-import org.k5spark.jobs.spark.FsCommit;
-import org.k5spark.jobs.spark.HadoopConf;
-import org.k5spark.jobs.spark.InstancePool;
 import org.k5spark.jobs.spark.ModelFiles;
 import org.k5spark.jobs.spark.TaskDevice;
+import org.k5spark.jobs.spark.items.ItemTask;
+import org.k5spark.jobs.spark.items.ItemWork;
+import org.k5spark.jobs.spark.items.ModelCache;
+import org.k5spark.jobs.spark.items.PartStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Executor side of the evaluate job: decodes each video of its bucket from the run's filesystem, scores
- * it with the executor's cached {@link MetricSet} and commits one part file per video. A missing or
- * undecodable video becomes a part with the reason; nothing stops the rest of the bucket.
+ * The evaluate job's items: each video of a batch is decoded from the run's filesystem and scored with the
+ * executor's cached {@link MetricSet}. A missing or undecodable video becomes a record with the reason; nothing
+ * stops the rest of the batch.
  */
-public final class EvalTask implements FlatMapFunction<Iterator<List<EvalItem>>, EvalRecord> {
-  private static final Logger LOG = LoggerFactory.getLogger(EvalTask.class);
+public final class EvalWork implements ItemWork<EvalItem, EvalRecord, EvalRecord> {
+  private static final Logger LOG = LoggerFactory.getLogger(EvalWork.class);
   private static final long serialVersionUID = 1L;
 
   /** Metric sets of this executor JVM, keyed by (weights dir, device). */
-  static final InstancePool<Key, Scorer> POOL = new InstancePool<>("metric set");
+  static final ModelCache<Key, Scorer> MODELS = new ModelCache<>("metric set");
 
   private final EvaluateConfig cfg;
-  private final HadoopConf hadoop;
+  private final PartStore<EvalRecord> parts;
 
-  public EvalTask(EvaluateConfig cfg, HadoopConf hadoop) {
+  public EvalWork(EvaluateConfig cfg) {
     this.cfg = cfg;
-    this.hadoop = hadoop;
+    this.parts = parts(cfg.layout());
+  }
+
+  static PartStore<EvalRecord> parts(EvalLayout layout) {
+    return new PartStore<>(layout.parts(), layout.tmp(), EvalRecord.class);
   }
 
   record Key(String weightsDir, String device) {}
@@ -61,52 +64,73 @@ public final class EvalTask implements FlatMapFunction<Iterator<List<EvalItem>>,
   }
 
   @Override
-  public Iterator<EvalRecord> call(Iterator<List<EvalItem>> buckets) throws Exception {
-    Configuration conf = hadoop.get();
-    EvalLayout layout = cfg.layout();
+  public String itemId(EvalItem item) {
+    return item.promptId();
+  }
+
+  @Override
+  public PartStore<EvalRecord> parts() {
+    return parts;
+  }
+
+  @Override
+  public String staleReason(EvalItem item, EvalRecord committed, Configuration conf) throws IOException {
+    if (!committed.settled()) {
+      return "earlier attempt failed: " + committed.error();
+    }
+    if (item.videoSha256() != null) {
+      return item.videoSha256().equals(committed.videoSha256()) ? null : "its video was regenerated since it was scored";
+    }
+    // a manifest older than video_sha256: the video's size is what it can compare
+    return videoBytes(item.videoPath(), conf) == committed.videoBytes() ? null : "its video changed size";
+  }
+
+  @Override
+  public List<EvalRecord> process(List<EvalItem> batch, Configuration conf) throws Exception {
     String gpu = TaskDevice.gpuAddress();
     String device = gpu != null ? TaskDevice.name(gpu) : cfg.device();
     Key key = new Key(cfg.weightsDir(), device);
-    // weights are loaded once per device and shared by that executor's tasks; model-free sets are cheap:
-    // one per task slot so CPU tasks score in parallel
-    int maxInstances = cfg.weightsDir() == null ? Integer.MAX_VALUE : 1;
     List<EvalRecord> out = new ArrayList<>();
-    while (buckets.hasNext()) {
-      for (EvalItem item : buckets.next()) {
-        long bytes = videoBytes(item.videoPath(), conf);
-        EvalRecord done = committed(layout, item.promptId(), bytes, conf);
-        if (done != null) {
-          out.add(done);
-          continue;
-        }
-        EvalRecord rec = evaluate(item, bytes, key, maxInstances, conf);
-        FsCommit.commitBytes(rec.toJson(), layout.part(item.promptId()), layout.tmp(), conf);
-        out.add(rec);
-      }
+    for (EvalItem item : batch) {
+      out.add(evaluate(item, videoBytes(item.videoPath(), conf), key, conf));
     }
-    return out.iterator();
+    return out;
   }
 
-  private EvalRecord evaluate(EvalItem item, long bytes, Key key, int maxInstances, Configuration conf) {
+  @Override
+  public EvalRecord commitItem(EvalItem item, EvalRecord scored, String redone, Configuration conf) {
+    return scored.withRedone(redone);
+  }
+
+  @Override
+  public EvalRecord failed(EvalItem item, String reason, String redone) {
+    return record(item, EvalRecord.ERROR, reason, -1, Map.of(), System.nanoTime(), cfg.device()).withRedone(redone);
+  }
+
+  private EvalRecord evaluate(EvalItem item, long bytes, Key key, Configuration conf) {
     long t0 = System.nanoTime();
     if (bytes < 0) {
-      return record(item, EvalRecord.MISSING, "video not found: " + item.videoPath(), bytes, Map.of(), t0, key);
+      return record(item, EvalRecord.MISSING, "video not found: " + item.videoPath(), bytes, Map.of(), t0, key.device());
     }
     DecodedVideo video;
     try (InputStream in = new Path(item.videoPath()).getFileSystem(conf).open(new Path(item.videoPath()))) {
       video = new Mp4Reader().read(in, item.videoPath());
     } catch (VideoFileException e) {
-      return record(item, EvalRecord.CORRUPT, e.getMessage(), bytes, Map.of(), t0, key);
+      return record(item, EvalRecord.CORRUPT, e.getMessage(), bytes, Map.of(), t0, key.device());
     } catch (IOException | RuntimeException e) {
-      return record(item, EvalRecord.CORRUPT, "cannot read " + item.videoPath() + ": " + e, bytes, Map.of(), t0, key);
+      return record(item, EvalRecord.CORRUPT, "cannot read " + item.videoPath() + ": " + e, bytes, Map.of(), t0,
+          key.device());
     }
+    // weights are loaded once per device and shared by that executor's tasks; model-free sets are cheap:
+    // one per task slot so CPU tasks score in parallel
+    int maxInstances = cfg.weightsDir() == null ? Integer.MAX_VALUE : 1;
     try {
-      Map<String, MetricResult> results = POOL.run(key, maxInstances, () -> build(key, conf),
-          s -> s.metrics().run(video.frames(), item.prompt()));
-      return record(item, EvalRecord.OK, null, bytes, results, t0, key);
+      Map<String, MetricResult> results = MODELS.run(key, maxInstances, () -> build(key, conf),
+          s -> s.model().metrics().run(video.frames(), item.prompt()));
+      return record(item, EvalRecord.OK, null, bytes, results, t0, key.device());
     } catch (Exception | OutOfMemoryError e) {
       LOG.warn("scoring {} failed: {}", item.videoPath(), e.toString());
-      return record(item, EvalRecord.ERROR, "metrics failed: " + e, bytes, Map.of(), t0, key);
+      return record(item, EvalRecord.ERROR, "metrics failed: " + ItemTask.oneLine(e), bytes, Map.of(), t0, key.device());
     }
   }
 
@@ -129,7 +153,7 @@ public final class EvalTask implements FlatMapFunction<Iterator<List<EvalItem>>,
   }
 
   private static EvalRecord record(EvalItem item, String status, String error, long bytes,
-      Map<String, MetricResult> results, long t0, Key key) {
+      Map<String, MetricResult> results, long t0, String device) {
     Map<String, Double> metrics = new LinkedHashMap<>();
     Map<String, String> estimators = new LinkedHashMap<>();
     Map<String, String> notComputed = new LinkedHashMap<>();
@@ -147,9 +171,9 @@ public final class EvalTask implements FlatMapFunction<Iterator<List<EvalItem>>,
       }
     }
     TaskContext tc = TaskContext.get();
-    return new EvalRecord(item.promptId(), status, error, bytes, metrics, estimators, notComputed,
-        (System.nanoTime() - t0) / 1e9, key.device(), SparkEnv.get() == null ? "driver" : SparkEnv.get().executorId(),
-        tc == null ? 0 : tc.attemptNumber(), System.currentTimeMillis());
+    return new EvalRecord(item.promptId(), status, error, bytes, item.videoSha256(), metrics, estimators, notComputed,
+        (System.nanoTime() - t0) / 1e9, device, SparkEnv.get() == null ? "driver" : SparkEnv.get().executorId(),
+        tc == null ? 0 : tc.attemptNumber(), null, System.currentTimeMillis());
   }
 
   private static Double numeric(MetricResult r) {
@@ -173,21 +197,6 @@ public final class EvalTask implements FlatMapFunction<Iterator<List<EvalItem>>,
       return st.isFile() ? st.getLen() : -1;
     } catch (java.io.FileNotFoundException e) {
       return -1;
-    }
-  }
-
-  /** The settled part of this video, if one was committed for a video of the same size. */
-  static EvalRecord committed(EvalLayout layout, String promptId, long videoBytes, Configuration conf) throws IOException {
-    Path part = layout.part(promptId);
-    FileSystem fs = part.getFileSystem(conf);
-    try (InputStream in = fs.open(part)) {
-      EvalRecord r = EvalRecord.fromJson(in.readAllBytes());
-      return r.settled() && r.videoBytes() == videoBytes ? r : null;
-    } catch (java.io.FileNotFoundException e) {
-      return null;
-    } catch (IOException e) {
-      LOG.warn("unreadable part {}: {}; re-scoring", part, e.toString());
-      return null;
     }
   }
 }

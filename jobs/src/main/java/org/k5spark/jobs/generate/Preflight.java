@@ -1,0 +1,92 @@
+package org.k5spark.jobs.generate;
+
+import java.io.IOException;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.k5spark.core.config.ModelConfig;
+import org.k5spark.core.weights.WeightFileException;
+import org.k5spark.jobs.spark.FsCommit;
+import org.k5spark.jobs.spark.ModelFiles;
+import org.k5spark.jobs.spark.items.JobRefusal;
+
+/**
+ * The generate job's checks on the driver, before the stage: what would fail every prompt on the executors
+ * (an unwritable output root, a model config that does not parse, a DiT checkpoint whose header is broken)
+ * fails the run once, as one line, with nothing generated.
+ */
+final class Preflight {
+  private Preflight() {}
+
+  static void run(GenerateConfig cfg, Configuration conf) throws IOException {
+    outputWritable(cfg.layout(), conf);
+    if (GenerateConfig.DEFAULT_FACTORY.equals(cfg.factoryClass())) {
+      ModelConfig model = model(cfg, conf);
+      magRatios(cfg, model);
+      checkpoint(cfg, model);
+    }
+  }
+
+  /** Creates the run directory and commits a probe file the way every video and part will be committed. */
+  static void outputWritable(RunLayout layout, Configuration conf) {
+    Path probe = new Path(layout.tmp(), ".write-probe");
+    try {
+      FileSystem fs = layout.runDir().getFileSystem(conf);
+      if (!fs.mkdirs(layout.runDir())) {
+        throw new IOException("mkdirs failed");
+      }
+      FsCommit.commitBytes(new byte[] {1}, probe, layout.tmp(), conf);
+      fs.delete(probe, false);
+    } catch (IOException | RuntimeException e) {
+      throw JobRefusal.input("--out " + layout.out() + ": cannot write the run directory " + layout.runDir() + " ("
+          + e.getClass().getSimpleName() + ": " + e.getMessage() + ")");
+    }
+  }
+
+  static ModelConfig model(GenerateConfig cfg, Configuration conf) throws IOException {
+    if (ModelFiles.isEmbeddedConfigName(cfg.modelConfig())) {
+      return ModelConfig.embedded(cfg.modelConfig());
+    }
+    Path p = new Path(cfg.modelConfig());
+    try (var in = p.getFileSystem(conf).open(p)) {
+      return ModelConfig.parse(in, cfg.modelConfig());
+    } catch (java.io.FileNotFoundException e) {
+      throw JobRefusal.input("--model " + cfg.modelConfig() + ": no such file");
+    } catch (IllegalArgumentException e) {
+      throw JobRefusal.settings("--model " + e.getMessage());
+    }
+  }
+
+  /** --magcache needs the variant's ratios; without them every prompt would fail on the executors. */
+  static void magRatios(GenerateConfig cfg, ModelConfig model) {
+    if (cfg.sampling().magCache() && model.magRatios().length == 0) {
+      throw JobRefusal.settings("--magcache: " + cfg.modelConfig() + " has no magcache.mag_ratios for variant "
+          + model.variant() + " (calibrate them with `k5 magcache-calibrate`)");
+    }
+  }
+
+  /**
+   * A local DiT checkpoint must exist (tiny variants are written on first use) and its header must parse: a
+   * truncated or foreign file is refused here. Its values (NaN/Inf) are checked where the weights are loaded,
+   * on each executor, and fail each prompt with the tensor's name. Remote roots are checked by the executors.
+   */
+  static void checkpoint(GenerateConfig cfg, ModelConfig model) {
+    String root = cfg.weightsRoot() == null ? "weights" : cfg.weightsRoot();
+    if (root.contains("://") && !root.startsWith("file:")) {
+      return;
+    }
+    java.nio.file.Path local = java.nio.file.Path.of(root.startsWith("file:") ? new Path(root).toUri().getPath() : root);
+    java.nio.file.Path ckpt = model.checkpoint(local);
+    if (!java.nio.file.Files.exists(ckpt)) {
+      if (model.variant().startsWith("tiny")) {
+        return;
+      }
+      throw JobRefusal.input("--weights-root " + root + ": the DiT checkpoint " + ckpt + " does not exist");
+    }
+    try (var src = org.k5spark.core.weights.TensorSource.open(ckpt)) {
+      src.keys();
+    } catch (WeightFileException | IllegalArgumentException e) {
+      throw JobRefusal.settings("DiT checkpoint " + ckpt + ": " + e.getMessage());
+    }
+  }
+}
