@@ -52,6 +52,7 @@ public final class Manifest {
         new Column("video_path", DataTypes.StringType, ManifestRow::videoPath),
         new Column("video_bytes", DataTypes.LongType, ManifestRow::videoBytes),
         new Column("video_sha256", DataTypes.StringType, ManifestRow::videoSha256),
+        new Column("frames_sha256", DataTypes.StringType, ManifestRow::framesSha256),
         new Column("redone", DataTypes.StringType, ManifestRow::redone),
         new Column("source_file", DataTypes.StringType, ManifestRow::sourceFile),
         new Column("source_line", DataTypes.IntegerType, ManifestRow::sourceLine),

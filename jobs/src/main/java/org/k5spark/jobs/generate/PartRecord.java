@@ -12,12 +12,14 @@ import org.k5spark.jobs.spark.items.PartStore;
  * it as its default (false / 0 / null).
  *
  * @param videoSha256 SHA-256 of the committed video; a re-run redoes the prompt when the stored video differs
+ * @param framesSha256 SHA-256 of the generated RGB frames before encoding: equal for equal settings and seed,
+ *     whatever batch, partition or attempt made them (the H.264 bytes need not be: the encoder is not bit-stable)
  * @param redone why an earlier committed result of this prompt was not kept (null: it had none, or it failed)
  * @param batchId the batch of this prompt in its task ({@code <executor>:<task attempt id>:<n>}); one text-encoder
  *     placement of {@code encoderPlacements} served its {@code batchSize} prompts
  */
 public record PartRecord(String promptId, String status, String error, String videoPath, long videoBytes,
-    String videoSha256, long seed, String modelVariant, String checkpointDigest, String configDigest, int width,
+    String videoSha256, String framesSha256, long seed, String modelVariant, String checkpointDigest, String configDigest, int width,
     int height, int frames, double fps, int steps, double guidance, boolean promptTruncated, boolean vaeTiling,
     boolean magCache, Map<String, Double> timingsMs, String gpu, String executorId, int attempt,
     String pipelineInstance, String batchId, int batchSize, int encoderPlacements, String redone, long finishedAtMs)

@@ -166,7 +166,7 @@ public final class PromptWork implements ItemWork<PromptRecord, PromptWork.Gener
     ModelIdentity id = g.id();
     String gpu = TaskDevice.gpuAddress();
     if (g.video() == null) {
-      return new PartRecord(p.promptId(), PartRecord.FAILED, g.error(), null, 0, null, p.seed(), id.variant(),
+      return new PartRecord(p.promptId(), PartRecord.FAILED, g.error(), null, 0, null, null, p.seed(), id.variant(),
           id.checkpointDigest(), id.configDigest(), 0, 0, 0, 0, 0, 0, false, g.tiling(), cfg.sampling().magCache(),
           Map.of("total", (System.nanoTime() - g.startNanos()) / 1e6), gpu, executorId(), attempt(), g.instance(),
           g.batchId(), g.batchSize(), g.encoderPlacements(), redone, System.currentTimeMillis());
@@ -185,6 +185,7 @@ public final class PromptWork implements ItemWork<PromptRecord, PromptWork.Gener
         }
       });
       String sha = PayloadDigest.of(local);
+      String framesSha = PayloadDigest.of(video.frames().rgb());
       Path dest = layout.video(p.promptId());
       long bytes = video.timings().time("upload", () -> {
         try {
@@ -193,7 +194,8 @@ public final class PromptWork implements ItemWork<PromptRecord, PromptWork.Gener
           throw new java.io.UncheckedIOException(e);
         }
       });
-      return new PartRecord(p.promptId(), PartRecord.OK, null, dest.toString(), bytes, sha, p.seed(), id.variant(),
+      return new PartRecord(p.promptId(), PartRecord.OK, null, dest.toString(), bytes, sha, framesSha, p.seed(),
+          id.variant(),
           id.checkpointDigest(), id.configDigest(), video.width(), video.height(), video.frames().frames(),
           video.frames().fps(), video.steps(), video.guidanceWeight(), video.promptTruncated(), g.tiling(),
           cfg.sampling().magCache(), video.timings().asMap(), gpu, executorId(), attempt(), g.instance(), g.batchId(),
@@ -205,7 +207,7 @@ public final class PromptWork implements ItemWork<PromptRecord, PromptWork.Gener
 
   @Override
   public PartRecord failed(PromptRecord p, String reason, String redone) {
-    return new PartRecord(p.promptId(), PartRecord.FAILED, reason, null, 0, null, p.seed(), null, null, null, 0, 0, 0,
+    return new PartRecord(p.promptId(), PartRecord.FAILED, reason, null, 0, null, null, p.seed(), null, null, null, 0, 0, 0,
         0, 0, 0, false, false, cfg.sampling().magCache(), Map.of(), TaskDevice.gpuAddress(), executorId(), attempt(),
         null, null, 0, 0, redone, System.currentTimeMillis());
   }

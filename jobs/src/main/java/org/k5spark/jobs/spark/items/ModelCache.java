@@ -4,7 +4,12 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -16,6 +21,11 @@ import org.slf4j.LoggerFactory;
  * one, lent to one task at a time, reused by every later task of the JVM and closed when it exits. With
  * {@code maxInstances = 1} every task of the executor shares one instance (one copy per GPU; two task slots on
  * one GPU take turns); model-free work can use one per task slot so CPU tasks run in parallel.
+ *
+ * <p>Each instance lives on its own thread: it is built, used and closed there, whichever Spark task thread
+ * borrows it. libtorch's intra-op thread settings are per calling thread, so a model driven from changing task
+ * threads can round differently from one call to the next; on its own thread a prompt gives the same bytes in
+ * any partition, batch or attempt (and a GPU model keeps one CUDA context thread).
  *
  * <p>A build that fails is remembered for its key: every later task of this JVM fails at once with the same
  * reason instead of loading gigabytes of weights again to meet the same NaN or missing key (a re-run starts
@@ -33,8 +43,8 @@ public final class ModelCache<K, V extends AutoCloseable> {
     Runtime.getRuntime().addShutdownHook(new Thread(this::closeAll, "k5-close-" + what));
   }
 
-  /** A loaded instance and the id that names it in part records (proves reuse). */
-  public record Loaded<V>(V model, String instanceId) {}
+  /** A loaded instance, the id that names it in part records (proves reuse), and the thread it runs on. */
+  public record Loaded<V>(V model, String instanceId, ExecutorService thread) {}
 
   private static final class Slot<V> {
     final Semaphore permits;
@@ -67,12 +77,13 @@ public final class ModelCache<K, V extends AutoCloseable> {
       if (v == null) {
         v = build(key, slot, builder);
       }
-    } catch (RuntimeException | Error e) {
+    } catch (Exception | Error e) {
       slot.permits.release();
       throw e;
     }
     try {
-      return work.apply(v);
+      Loaded<V> lent = v;
+      return onThread(v.thread(), () -> work.apply(lent));
     } finally {
       synchronized (slot) {
         slot.idle.addFirst(v);
@@ -81,24 +92,55 @@ public final class ModelCache<K, V extends AutoCloseable> {
     }
   }
 
-  private Loaded<V> build(K key, Slot<V> slot, Supplier<V> builder) {
+  private Loaded<V> build(K key, Slot<V> slot, Supplier<V> builder) throws Exception {
     long t0 = System.nanoTime();
+    String id = UUID.randomUUID().toString().substring(0, 8);
+    ExecutorService thread = Executors.newSingleThreadExecutor(r -> {
+      Thread t = new Thread(r, "k5-" + what.replace(' ', '-') + "-" + id);
+      t.setDaemon(true);
+      return t;
+    });
     V model;
     try {
-      model = builder.get();
+      model = onThread(thread, builder::get);
     } catch (RuntimeException e) {
+      thread.shutdown();
       synchronized (slot) {
         slot.buildFailure = e;
       }
       throw e;
+    } catch (Exception | Error e) {
+      thread.shutdown();
+      throw e;
     }
-    Loaded<V> v = new Loaded<>(model, UUID.randomUUID().toString().substring(0, 8));
+    Loaded<V> v = new Loaded<>(model, id, thread);
     synchronized (slot) {
       slot.built++;
     }
     LOG.info("loaded {} {} (#{}) for {} in {} ms", what, v.instanceId(), slot.built, key,
         (System.nanoTime() - t0) / 1_000_000);
     return v;
+  }
+
+  /** Runs {@code work} on {@code thread} and waits; its exception is rethrown as it was thrown. */
+  private static <T> T onThread(ExecutorService thread, Callable<T> work) throws Exception {
+    Future<T> f = thread.submit(work);
+    try {
+      return f.get();
+    } catch (InterruptedException e) {
+      f.cancel(true); // the Spark task was killed: stop the work too
+      Thread.currentThread().interrupt();
+      throw e;
+    } catch (ExecutionException e) {
+      Throwable c = e.getCause();
+      if (c instanceof Exception x) {
+        throw x;
+      }
+      if (c instanceof Error x) {
+        throw x;
+      }
+      throw e;
+    }
   }
 
   /** Instances built so far for {@code key} in this JVM (tests: proves reuse). */
@@ -118,9 +160,14 @@ public final class ModelCache<K, V extends AutoCloseable> {
       synchronized (s) {
         for (Loaded<V> v : s.idle) {
           try {
-            v.model().close();
+            onThread(v.thread(), () -> {
+              v.model().close();
+              return null;
+            });
           } catch (Exception e) {
             LOG.warn("closing {} for {} failed: {}", what, k, e.toString());
+          } finally {
+            v.thread().shutdown();
           }
         }
         s.idle.clear();

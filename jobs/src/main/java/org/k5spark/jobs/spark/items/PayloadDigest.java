@@ -23,6 +23,14 @@ public final class PayloadDigest {
     }
   }
 
+  public static String of(byte[] bytes) {
+    try {
+      return of(new java.io.ByteArrayInputStream(bytes));
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   public static String of(Path path, Configuration conf) throws IOException {
     try (InputStream in = path.getFileSystem(conf).open(path)) {
       return of(in);
