@@ -6,18 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import ai.djl.Device;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.io.RandomAccessFile;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.k5spark.core.config.ModelConfig;
+import org.k5spark.core.testing.SafetensorsPatch;
 import org.k5spark.core.tiny.TinyCheckpoint;
 import org.k5spark.core.weights.WeightFileException;
 
@@ -55,13 +50,13 @@ class GenerateEachTest {
     ModelConfig cfg = TinyCheckpoint.writeAll(root);
     Path dit = cfg.checkpoint(root);
     String key = "visual_transformer_blocks.0.feed_forward.in_layer.weight";
-    poke(dit, key, 5, (short) 0x7FC0); // bf16 NaN
+    SafetensorsPatch.set(dit, key, 5, (short) 0x7FC0); // bf16 NaN
     WeightFileException e = assertThrows(WeightFileException.class, () -> Kandinsky5Pipeline.load(cfg, root, Device.cpu()));
     assertEquals(dit + ": tensor '" + key + "' has 1 non-finite value(s) (NaN or Inf)", e.getMessage());
 
-    poke(dit, key, 5, (short) 0x3F80); // back to 1.0
-    poke(dit, "out_layer.out_layer.bias", 0, (short) 0x7F80); // bf16 +Inf
-    poke(dit, "out_layer.out_layer.bias", 1, (short) 0xFF80); // bf16 -Inf
+    SafetensorsPatch.set(dit, key, 5, (short) 0x3F80); // back to 1.0
+    SafetensorsPatch.set(dit, "out_layer.out_layer.bias", 0, (short) 0x7F80); // bf16 +Inf
+    SafetensorsPatch.set(dit, "out_layer.out_layer.bias", 1, (short) 0xFF80); // bf16 -Inf
     e = assertThrows(WeightFileException.class, () -> Kandinsky5Pipeline.load(cfg, root, Device.cpu()));
     assertEquals(dit + ": tensor 'out_layer.out_layer.bias' has 2 non-finite value(s) (NaN or Inf)", e.getMessage());
   }
@@ -72,9 +67,9 @@ class GenerateEachTest {
     Path dit = cfg.checkpoint(root);
     // finite weights (the largest bf16): the first step's latent is huge but finite, the second DiT call on it
     // overflows float32
-    int n = elements(dit, "out_layer.out_layer.weight");
+    int n = SafetensorsPatch.elements(dit, "out_layer.out_layer.weight");
     for (int i = 0; i < n; i++) {
-      poke(dit, "out_layer.out_layer.weight", i, (short) 0x7F7F);
+      SafetensorsPatch.set(dit, "out_layer.out_layer.weight", i, (short) 0x7F7F);
     }
     try (Kandinsky5Pipeline pipeline = Kandinsky5Pipeline.load(cfg, root, Device.cpu())) {
       VideoRequest a = new VideoRequest("a red fox", null, 7, null, null, null, 3, null, false);
@@ -83,42 +78,5 @@ class GenerateEachTest {
       assertEquals("non-finite latent at step 2 of 3 (NaN or Inf: check the checkpoint's values and the compute dtype)",
           r.error().getMessage());
     }
-  }
-
-  /** Overwrites element {@code index} of a BF16 tensor of a safetensors file in place. */
-  static void poke(Path file, String key, int index, short bf16) throws IOException {
-    long offset = dataStart(file) + header(file).get(key).get("data_offsets").get(0).asLong() + 2L * index;
-    try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
-      raf.seek(offset);
-      raf.write(ByteBuffer.allocate(2).order(ByteOrder.LITTLE_ENDIAN).putShort(bf16).array());
-    }
-  }
-
-  static int elements(Path file, String key) throws IOException {
-    JsonNode t = header(file).get(key);
-    assertEquals("BF16", t.get("dtype").asText());
-    return (t.get("data_offsets").get(1).asInt() - t.get("data_offsets").get(0).asInt()) / 2;
-  }
-
-  private static long dataStart(Path file) throws IOException {
-    return 8 + headerLength(file);
-  }
-
-  private static long headerLength(Path file) throws IOException {
-    byte[] head = new byte[8];
-    try (var in = Files.newInputStream(file)) {
-      assertEquals(8, in.read(head));
-    }
-    return ByteBuffer.wrap(head).order(ByteOrder.LITTLE_ENDIAN).getLong();
-  }
-
-  private static JsonNode header(Path file) throws IOException {
-    int len = (int) headerLength(file);
-    byte[] json = new byte[len];
-    try (var in = Files.newInputStream(file)) {
-      in.skipNBytes(8);
-      in.readNBytes(json, 0, len);
-    }
-    return new ObjectMapper().readTree(json);
   }
 }

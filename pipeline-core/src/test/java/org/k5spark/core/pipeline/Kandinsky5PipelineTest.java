@@ -71,8 +71,11 @@ class Kandinsky5PipelineTest {
     try (var enc = org.k5spark.core.text.TextEncoders.open(org.k5spark.core.text.TextEncoders.Settings.of(
         ModelConfig.resolveWeight(te.qwen().checkpointPath(), root),
         ModelConfig.resolveWeight(te.clip().checkpointPath(), root), Device.cpu()))) {
-      emb = enc.encode(List.of(prompt, org.k5spark.core.sampler.FlowMatchingSampler.DEFAULT_NEGATIVE_PROMPT),
-          org.k5spark.core.text.QwenPromptTokenizer.Content.VIDEO);
+      // each text alone, as the pipeline encodes them: a padded two-text batch differs in the last bits
+      emb = new java.util.ArrayList<>();
+      for (String text : List.of(prompt, org.k5spark.core.sampler.FlowMatchingSampler.DEFAULT_NEGATIVE_PROMPT)) {
+        emb.addAll(enc.encode(List.of(text), org.k5spark.core.text.QwenPromptTokenizer.Content.VIDEO));
+      }
     }
     VideoRequest req = VideoRequest.of(prompt, 11);
     GeneratedVideo v = pipeline.generateFromEmbeddings(emb.get(0), emb.get(1), req, i -> {});
