@@ -1,5 +1,6 @@
 package org.k5spark.eval.sbs;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -105,7 +106,14 @@ class SbsPageBrowserTest {
     String source = Files.readString(dir.resolve("index.html"));
     assertFalse(source.contains(RUN_A) || source.contains(RUN_B) || source.contains("src0") || source.contains("src1"),
         "the page is blind: no run names, no revealing paths");
-    assertTrue(Files.isRegularFile(dir.resolve("videos/i1-left.mp4")));
+    // p2 (item i1) has real files: the copies are byte for byte the clips of the runs the key puts left and right
+    SbsKey.Item i1 = key.byItem().get("i1");
+    assertEquals("p2", i1.promptId());
+    assertArrayEquals(Files.readAllBytes(tmp.resolve((i1.left().equals(RUN_A) ? "src0" : "src1") + "/p2.mp4")),
+        Files.readAllBytes(dir.resolve("videos/i1-left.mp4")));
+    assertArrayEquals(Files.readAllBytes(tmp.resolve((i1.right().equals(RUN_A) ? "src0" : "src1") + "/p2.mp4")),
+        Files.readAllBytes(dir.resolve("videos/i1-right.mp4")));
+    assertNotEquals(i1.left(), i1.right());
 
     session.browser().open(dir.resolve("index.html"));
     var d = session.browser().driver();
