@@ -12,12 +12,15 @@ class MfuTest {
 
   @Test
   void liteFiveSecondVideoOnAnH100() {
-    // 50 steps with CFG = 100 forwards of ~6.6e14 FLOPs (DitFlopsTest); denoising in 300 s on a 989 TFLOP/s
-    // (dense bf16) H100 is 100 * 6.6e14 / 300 = 2.2e14 FLOP/s, i.e. ~22 % MFU
+    // 50 steps with CFG = 100 forwards. One forward at L_v = 31*32*48 = 47616, L_t = 256 is, summing the
+    // DitFlops terms by hand (python, integers): 32 blocks * (4 L_v^2 d = 1.6252e13 scores + 8 L_v d^2
+    // projections + cross + 4 L_v d ff) + 2 text blocks + modulation + embeddings = 660 045 901 332 480 FLOPs.
+    // The expected values are those literals, not a call into DitFlops, so a wrong step or CFG count fails.
     long tokens = 31L * 32 * 48;
     double perVideo = Mfu.flopsPerVideo(LITE, tokens, 256, 256, 50, true, 1.0);
-    assertEquals(100 * LITE.forward(tokens, 256, 1.0).total(), perVideo, 1);
-    assertEquals(0.222, Mfu.mfu(perVideo, 300, 989e12), 0.005);
+    assertEquals(100 * 660_045_901_332_480.0, perVideo, 1e-12 * perVideo);
+    // denoising in 300 s on a 989 TFLOP/s (dense bf16) H100: 6.6004590133248e16 / 300 / 989e12
+    assertEquals(0.2224623866978362, Mfu.mfu(perVideo, 300, 989e12), 1e-12);
   }
 
   @Test
@@ -37,9 +40,12 @@ class MfuTest {
     assertEquals(0.5, Mfu.mfu(4e9, 2, 4e9), 0);
     assertEquals(720, Mfu.videosPerHour(5), 1e-9);
     assertEquals(2.0 * 1024 * 1024 * 1024, Mfu.matmulFlops(1024), 0);
-    assertThrows(IllegalArgumentException.class, () -> Mfu.mfu(1, 0, 1));
-    assertThrows(IllegalArgumentException.class, () -> Mfu.mfu(1, 1, 0));
-    assertThrows(IllegalArgumentException.class, () -> Mfu.videosPerHour(0));
+    assertEquals("time must be positive: 0.0",
+        assertThrows(IllegalArgumentException.class, () -> Mfu.mfu(1, 0, 1)).getMessage());
+    assertEquals("peak FLOP/s must be positive: 0.0",
+        assertThrows(IllegalArgumentException.class, () -> Mfu.mfu(1, 1, 0)).getMessage());
+    assertEquals("seconds per video must be positive: 0.0",
+        assertThrows(IllegalArgumentException.class, () -> Mfu.videosPerHour(0)).getMessage());
   }
 
   @Test

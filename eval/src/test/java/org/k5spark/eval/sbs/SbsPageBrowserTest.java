@@ -1,7 +1,9 @@
 package org.k5spark.eval.sbs;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -104,7 +106,14 @@ class SbsPageBrowserTest {
     String source = Files.readString(dir.resolve("index.html"));
     assertFalse(source.contains(RUN_A) || source.contains(RUN_B) || source.contains("src0") || source.contains("src1"),
         "the page is blind: no run names, no revealing paths");
-    assertTrue(Files.isRegularFile(dir.resolve("videos/i1-left.mp4")));
+    // p2 (item i1) has real files: the copies are byte for byte the clips of the runs the key puts left and right
+    SbsKey.Item i1 = key.byItem().get("i1");
+    assertEquals("p2", i1.promptId());
+    assertArrayEquals(Files.readAllBytes(tmp.resolve((i1.left().equals(RUN_A) ? "src0" : "src1") + "/p2.mp4")),
+        Files.readAllBytes(dir.resolve("videos/i1-left.mp4")));
+    assertArrayEquals(Files.readAllBytes(tmp.resolve((i1.right().equals(RUN_A) ? "src0" : "src1") + "/p2.mp4")),
+        Files.readAllBytes(dir.resolve("videos/i1-right.mp4")));
+    assertNotEquals(i1.left(), i1.right());
 
     session.browser().open(dir.resolve("index.html"));
     var d = session.browser().driver();
@@ -145,7 +154,11 @@ class SbsPageBrowserTest {
         + v.get("question").asText() + "/" + v.get("choice").asText()));
     assertEquals(List.of("i1/p2/visual_quality/left", "i1/p2/motion_dynamics/tie", "i1/p2/prompt_following/right",
         "i2/p3/visual_quality/right", "i4/p5/prompt_following/left"), got);
-    assertTrue(d.findElement(By.id("download")).getAttribute("href").startsWith("data:application/json"));
+    // the download link carries exactly the exported text
+    String href = d.findElement(By.id("download")).getAttribute("href");
+    String prefix = "data:application/json;charset=utf-8,";
+    assertTrue(href.startsWith(prefix), href);
+    assertEquals(json, java.net.URLDecoder.decode(href.substring(prefix.length()), StandardCharsets.UTF_8));
     Path jsonFile = tmp.resolve("votes.json");
     Files.writeString(jsonFile, json, StandardCharsets.UTF_8);
 
@@ -154,7 +167,11 @@ class SbsPageBrowserTest {
     String[] lines = csv.split("\n");
     assertEquals("page_id,voter,item,prompt_id,question,choice,time", lines[0]);
     assertEquals(6, lines.length);
-    assertTrue(lines[1].startsWith(key.pageId() + ",\"ann, \"\"qa\"\"\",i1,p2,visual_quality,left,"), lines[1]);
+    String head = key.pageId() + ",\"ann, \"\"qa\"\"\",i1,p2,visual_quality,left,";
+    assertTrue(lines[1].startsWith(head), lines[1]);
+    // the last field is the click's new Date().toISOString(): a real instant, not an empty or made-up field
+    java.time.Instant clicked = java.time.Instant.parse(lines[1].substring(head.length()));
+    assertTrue(Math.abs(java.time.Duration.between(clicked, java.time.Instant.now()).toMinutes()) < 10, lines[1]);
     Path csvFile = tmp.resolve("votes.csv");
     Files.writeString(csvFile, csv, StandardCharsets.UTF_8);
 
@@ -186,14 +203,29 @@ class SbsPageBrowserTest {
     SbsKey k2 = SbsPage.write(r.get(0), r.get(1), 7L, "t", false, tmp.resolve("b"));
     SbsKey k3 = SbsPage.write(r.get(0), r.get(1), 8L, "t", false, tmp.resolve("c"));
     assertEquals(k1, k2);
-    assertFalse(k1.pageId().equals(k3.pageId()));
+    // one SplittableRandom(seed).nextBoolean() per paired prompt, in order: true puts A on the left. Drawn here
+    // independently, so a page that ignored its seed (or drew differently) puts other runs on the left
+    assertEquals(expectedLeft(7L, 4), k1.items().stream().map(SbsKey.Item::left).toList());
+    assertEquals(expectedLeft(8L, 4), k3.items().stream().map(SbsKey.Item::left).toList());
+    assertNotEquals(expectedLeft(7L, 4), expectedLeft(8L, 4), "seeds 7 and 8 must differ for this check to mean anything");
+    assertNotEquals(k1.pageId(), k3.pageId());
     assertEquals(k1, SbsKey.read(tmp.resolve("a/sbs-key.json")));
     Path bad = tmp.resolve("bad.json");
     Files.writeString(bad, "{\"format\":\"k5-sbs-votes/1\",\"page_id\":\"" + k1.pageId()
         + "\",\"votes\":[{\"item\":\"i9\",\"question\":\"visual_quality\",\"choice\":\"left\"}]}");
     var e = assertThrows(java.io.IOException.class, () -> SbsVotes.read(bad, k1));
-    assertTrue(e.getMessage().contains("bad.json") && e.getMessage().contains("i9"), e.getMessage());
+    assertEquals(bad + " votes[0]: unknown item 'i9'", e.getMessage());
     var e2 = assertThrows(java.io.IOException.class, () -> SbsVotes.read(bad, k3));
-    assertTrue(e2.getMessage().contains("page"), e2.getMessage());
+    assertEquals(bad + ": votes are for page '" + k1.pageId() + "' but the key is for page '" + k3.pageId() + "'",
+        e2.getMessage());
+  }
+
+  private static List<String> expectedLeft(long seed, int items) {
+    java.util.SplittableRandom rnd = new java.util.SplittableRandom(seed);
+    List<String> left = new ArrayList<>();
+    for (int i = 0; i < items; i++) {
+      left.add(rnd.nextBoolean() ? RUN_A : RUN_B);
+    }
+    return left;
   }
 }

@@ -54,10 +54,19 @@ class TinyNablaTest {
       NDArray dense = forward(cfg, AttentionConfig.DENSE, m, 5, latent);
       float maxAbs = nabla.sub(dense).abs().max().getFloat();
       assertTrue(maxAbs < 2e-5f, "max |nabla - dense| = " + maxAbs);
-      // and the configured P = 0.9 really drops blocks somewhere: the result moves
-      NDArray sparse = forward(cfg, cfg.attention(), m, 5, new Shape(9, 32, 32, 16));
-      assertEquals(new Shape(9, 32, 32, 16), sparse.getShape());
-      assertTrue(Float.isFinite(sparse.abs().max().getFloat()));
+      // and the configured P = 0.9 really drops blocks: against dense attention on the same inputs the output
+      // moves by far more than the 2e-5 float noise above ...
+      Shape big = new Shape(9, 32, 32, 16);
+      NDArray sparse = forward(cfg, cfg.attention(), m, 5, big);
+      NDArray denseBig = forward(cfg, AttentionConfig.DENSE, m, 5, big);
+      assertEquals(big, sparse.getShape());
+      float moved = sparse.sub(denseBig).abs().max().getFloat();
+      assertTrue(moved > 1e-3f, "max |nabla(P=0.9) - dense| = " + moved + ": no block was dropped");
+      // ... yet stays near it: top-cdf keeps, per query block, key blocks holding >= P of the softmax mass, so a
+      // renormalised attention output moves by at most 2 (1 - P) of |v|; the residual stream only dilutes that
+      double p = cfg.attention().p();
+      double rel = sparse.sub(denseBig).norm().getFloat() / denseBig.norm().getFloat();
+      assertTrue(rel < 2 * (1 - p), "relative L2 |nabla - dense| / |dense| = " + rel);
     }
   }
 
@@ -72,7 +81,6 @@ class TinyNablaTest {
       assertEquals(241, v.frames().frames());
       assertEquals(128, v.frames().height());
       assertTrue(v.timings().get("denoise") > 0);
-      System.out.println("tiny 10 s NABLA generation: " + v.timings());
     }
   }
 }

@@ -47,10 +47,21 @@ class TextGoldenTest {
       for (int i = 0; i < trace.size(); i++) {
         NDArray expected = c.tensor(c.trace().get("hidden_states." + i), m);
         double diff = expected.sub(trace.get(i)).abs().max().getFloat();
-        assertTrue(diff < c.outputs().values().iterator().next().tolerance().atol(), name + " hidden_states." + i
-            + " max_abs " + diff);
+        double scale = expected.abs().max().getFloat();
+        double tol = layerTolerance(i, scale);
+        assertTrue(diff <= tol, name + " hidden_states." + i + " max_abs " + diff + " > " + tol);
       }
     }
+  }
+
+  /**
+   * Tolerance for trace entry {@code layer} whose values reach {@code scale}: entry 0 is the embedding (a table
+   * lookup, plus for CLIP one fp32 add of the position table) and must match to one fp32 ulp of its magnitude;
+   * each later entry adds one transformer block, whose fp32 matmul/softmax/norm rounding (eps 1.2e-7, sums over
+   * <= 256 terms, so ~16 eps per block relative to the layer's magnitude) accumulates, hence 2e-6 * layer * scale.
+   */
+  static double layerTolerance(int layer, double scale) {
+    return layer == 0 ? Math.ulp((float) scale) : 2e-6 * layer * Math.max(1.0, scale);
   }
 
   @ParameterizedTest

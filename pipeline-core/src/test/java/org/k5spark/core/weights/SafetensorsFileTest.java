@@ -131,10 +131,14 @@ class SafetensorsFileTest {
     Path pt = tmp.resolve("model.pt");
     Files.write(pt, new byte[] {(byte) 0x80, 2, 'c', 'o', 's'});
     var e = assertThrows(WeightFileException.class, () -> TensorSource.open(pt));
-    assertTrue(e.getMessage().contains("never executes code") && e.getMessage().contains("safetensors"), e.getMessage());
+    String refusal = " is a pickle/torch.save checkpoint; k5spark never executes code from weight files. Convert it"
+        + " to safetensors (e.g. safetensors.torch.save_file(torch.load(f, weights_only=True), out)) and point the"
+        + " config at the .safetensors file";
+    assertEquals(pt + refusal, e.getMessage());
+    // a torch.save zip renamed to .safetensors is caught by its "PK" magic, not by the name
     Path zip = tmp.resolve("weights.safetensors");
     Files.write(zip, new byte[] {'P', 'K', 3, 4, 0, 0, 0, 0, 0});
-    assertThrows(WeightFileException.class, () -> SafetensorsFile.open(zip));
+    assertEquals(zip + refusal, assertThrows(WeightFileException.class, () -> SafetensorsFile.open(zip)).getMessage());
   }
 
   @Test
