@@ -1,7 +1,6 @@
 package org.k5spark.jobs.generate;
 
 import org.k5spark.jobs.cli.JobDefaults;
-import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
@@ -142,7 +141,13 @@ public class GenerateCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    GenerateCommand effective = withJobDefaults();
+    GenerateCommand effective;
+    try {
+      effective = withJobDefaults();
+    } catch (CommandLine.ParameterException e) { // a bad job YAML: one line, not the usage text
+      System.err.println(spec.name() + ": " + e.getMessage());
+      return 2;
+    }
     GenerateConfig cfg;
     try {
       cfg = effective.toConfig();
@@ -185,10 +190,7 @@ public class GenerateCommand implements Callable<Integer> {
   }
 
   /** Re-parses YAML-derived options followed by the real arguments, so the real ones override. */
-  GenerateCommand withJobDefaults() throws IOException {
-    String[] args = JobDefaults.mergedArgs(spec, JobDefaults.load(jobConfig, DEFAULTS_RESOURCE), "job config");
-    GenerateCommand c = new GenerateCommand(local);
-    new CommandLine(c).setOverwrittenOptionsAllowed(true).parseArgs(args);
-    return c;
+  GenerateCommand withJobDefaults() {
+    return JobDefaults.apply(spec, jobConfig, DEFAULTS_RESOURCE, "--job-config", new GenerateCommand(local));
   }
 }

@@ -58,12 +58,61 @@ class GenerateCommandTest {
   }
 
   @Test
-  void unknownYamlKeyIsAUsageError() throws Exception {
+  void unknownYamlKeyIsAUsageErrorNamingFileKeyAndNearestOption() throws Exception {
     Path yaml = tmp.resolve("bad.yaml");
-    Files.writeString(yaml, "stepz: 7\n");
-    int rc = new CommandLine(new GenerateCommand()).execute("--prompts", "a.csv", "--out", "o", "--run-id", "r",
-        "--model", "m", "--job-config", yaml.toString());
+    Files.writeString(yaml, "steps: 7\nstepz: 7\n");
+    assertEquals(new Rc(2, "generate: " + yaml + ": unknown key 'stepz' (did you mean 'steps'?)\n"),
+        execute("--prompts", "a.csv", "--out", "o", "--run-id", "r", "--model", "m", "--job-config", yaml.toString()));
+    Files.writeString(yaml, "max-failed-fractoin: 0.5\n");
+    assertEquals(new Rc(2, "generate: " + yaml + ": unknown key 'max-failed-fractoin' (did you mean"
+        + " 'max-failed-fraction'?)\n"),
+        execute("--prompts", "a.csv", "--out", "o", "--run-id", "r", "--model", "m", "--job-config", yaml.toString()));
+    // the file cannot name another file
+    Files.writeString(yaml, "job-config: other.yaml\n");
+    assertEquals(2, execute("--prompts", "a.csv", "--out", "o", "--run-id", "r", "--model", "m", "--job-config",
+        yaml.toString()).rc());
+  }
+
+  @Test
+  void badYamlValuesNameTheFileTheKeyAndTheValue() throws Exception {
+    Path yaml = tmp.resolve("typed.yaml");
+    String[] args = {"--prompts", "a.csv", "--out", "o", "--run-id", "r", "--model", "m", "--job-config", yaml.toString()};
+    Files.writeString(yaml, "steps: seven\n");
+    assertEquals(new Rc(2, "generate: " + yaml + ": key 'steps' must be an integer, got 'seven'\n"), execute(args));
+    Files.writeString(yaml, "max-failed-fraction: lots\n");
+    assertEquals(new Rc(2, "generate: " + yaml + ": key 'max-failed-fraction' must be a number, got 'lots'\n"),
+        execute(args));
+    Files.writeString(yaml, "retry-with-tiling: maybe\n");
+    assertEquals(new Rc(2, "generate: " + yaml + ": key 'retry-with-tiling' must be true or false, got 'maybe'\n"),
+        execute(args));
+    Files.writeString(yaml, "steps: [4, 8]\n");
+    assertEquals(new Rc(2, "generate: " + yaml + ": key 'steps' takes one value, got [4, 8]\n"), execute(args));
+    Files.writeString(yaml, "- steps\n");
+    assertEquals(new Rc(2, "generate: " + yaml + ": expected a mapping of option names to values, got '[steps]'\n"),
+        execute(args));
+    Path missing = tmp.resolve("none.yaml");
+    assertEquals(new Rc(2, "generate: " + missing + ": no such file\n"), execute("--prompts", "a.csv", "--out", "o",
+        "--run-id", "r", "--model", "m", "--job-config", missing.toString()));
+  }
+
+  /** The {@code k5} launcher's exit code and stderr for a job YAML with a misspelt key. */
+  @Test
+  void k5GenerateWithABadJobConfigExitsTwoWithOneLine() throws Exception {
+    Path yaml = tmp.resolve("bad.yaml");
+    Files.writeString(yaml, "guidence: 9\n");
+    java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+    java.io.PrintStream old = System.err;
+    int rc;
+    System.setErr(new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8));
+    try {
+      rc = new CommandLine(new org.k5spark.jobs.cli.K5()).execute("generate", "--prompts", "a.csv", "--out", "o",
+          "--run-id", "r", "--model", "tiny", "--job-config", yaml.toString());
+    } finally {
+      System.setErr(old);
+    }
     assertEquals(2, rc);
+    assertEquals("generate: " + yaml + ": unknown key 'guidence' (did you mean 'guidance'?)\n",
+        err.toString(java.nio.charset.StandardCharsets.UTF_8));
   }
 
   @Test
@@ -114,6 +163,21 @@ class GenerateCommandTest {
     String msg = err.toString(java.nio.charset.StandardCharsets.UTF_8);
     assertTrue(msg.contains("--magcache") && msg.contains("mag_ratios") && msg.contains("tiny-no-ratios.yaml"), msg);
     assertFalse(Files.exists(tmp.resolve("out/mc/parts")), "nothing ran");
+  }
+
+  record Rc(int rc, String err) {}
+
+  /** Runs {@code k5 generate ARGS}, capturing what the command prints on System.err. */
+  static Rc execute(String... args) {
+    java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+    java.io.PrintStream old = System.err;
+    System.setErr(new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8));
+    try {
+      int rc = new CommandLine(new GenerateCommand()).execute(args);
+      return new Rc(rc, err.toString(java.nio.charset.StandardCharsets.UTF_8));
+    } finally {
+      System.setErr(old);
+    }
   }
 
   private static String[] concat(String[] a, String... b) {
