@@ -22,7 +22,8 @@ import picocli.CommandLine.Spec;
         "Writes under <out>/<run-id>/: videos/<prompt_id>.mp4, parts/<prompt_id>.json,",
         "manifest.csv, manifest.parquet and run.json.",
         "Re-running the same command skips prompts already committed.",
-        "Exit codes: 0 ok, 3 failed fraction over --max-failed-fraction, 1 error, 2 usage."},
+        "Exit codes: 0 ok, 3 failed fraction over --max-failed-fraction, 1 error (also: a header-only prompt CSV",
+        "without --allow-empty), 2 usage or a bad --job-config."},
     footer = {"", "Defaults come from configs/jobs/generate.yaml (keys = long option names) when present."})
 public class GenerateCommand implements Callable<Integer> {
   public static final int EXIT_TOO_MANY_FAILED = 3;
@@ -123,6 +124,10 @@ public class GenerateCommand implements Callable<Integer> {
   @Option(names = "--progress-interval-ms", description = "How often the driver polls for finished videos. Default: ${DEFAULT-VALUE}")
   long progressIntervalMs = 5000;
 
+  @Option(names = "--allow-empty", description = "Run even when a prompt CSV holds no rows (header only); without it"
+      + " such a file is an error (exit 1).")
+  boolean allowEmpty;
+
   @Mixin LocalSparkOptions sparkOptions;
 
   @Option(names = "--job-config", description = "Job defaults YAML (default: configs/jobs/generate.yaml shipped in the jar).")
@@ -161,6 +166,17 @@ public class GenerateCommand implements Callable<Integer> {
     try {
       RunSummary s;
       try {
+        // missing or non-UTF-8 CSVs, header-only CSVs and an unwritable --out: one line each, before any stage
+        var conf = spark.sparkContext().hadoopConfiguration();
+        for (String csv : Preflight.emptyPromptFiles(cfg, conf)) {
+          if (!effective.allowEmpty) {
+            System.err.println(spec.name() + ": " + csv + ": no prompt rows (header only); pass --allow-empty to run"
+                + " with an empty prompt file");
+            return 1;
+          }
+          System.err.println(spec.name() + ": warning: " + csv + ": no prompt rows (header only)");
+        }
+        Preflight.requireWritable(cfg, conf);
         s = GenerateVideosJob.run(spark, cfg);
       } catch (IllegalArgumentException e) { // settings the driver rejects before any task runs
         System.err.println(spec.name() + ": " + e.getMessage());

@@ -165,7 +165,56 @@ class GenerateCommandTest {
     assertFalse(Files.exists(tmp.resolve("out/mc/parts")), "nothing ran");
   }
 
-  record Rc(int rc, String err) {}
+  @Test
+  void badPromptFilesAndAnUnwritableOutAreOneLineBeforeAnyStage() throws Exception {
+    SharedSpark.get();
+    Path model = tmp.resolve("m.properties");
+    Files.copy(JobFixtures.resource("fake-model.properties"), model);
+    Path out = tmp.resolve("out");
+    Path header = Files.writeString(tmp.resolve("header.csv"), "prompt,concept\n");
+    Path good = Files.writeString(tmp.resolve("good.csv"), "prompt\nA cat\n");
+    Path utf16 = Files.write(tmp.resolve("excel.csv"), "prompt\nA cat\n".getBytes(java.nio.charset.StandardCharsets.UTF_16LE));
+    Path none = tmp.resolve("none.csv");
+    String[] base = {"--out", out.toString(), "--model", model.toString(), "--factory", JobFixtures.FAKE_FACTORY,
+        "--progress-interval-ms", "200"};
+
+    Rc headerOnly = execute(concat(base, "--run-id", "h", "--prompts", good + "," + header));
+    assertEquals(new Lines(1, List.of("generate: " + header + ": no prompt rows (header only); pass --allow-empty to run"
+        + " with an empty prompt file")), headerOnly.k5Lines());
+    assertFalse(Files.exists(out.resolve("h")), "nothing is written for a refused run");
+
+    Rc allowed = execute(concat(base, "--run-id", "h", "--prompts", header.toString(), "--allow-empty"));
+    assertEquals(new Lines(0, List.of("generate: warning: " + header + ": no prompt rows (header only)")),
+        allowed.k5Lines());
+    assertEquals(1, Files.readAllLines(out.resolve("h/manifest.csv")).size(), "header only: an empty manifest");
+
+    assertEquals(new Lines(1, List.of("generate: " + none + ": no such prompt file")),
+        execute(concat(base, "--run-id", "n", "--prompts", none.toString())).k5Lines());
+    assertEquals(new Lines(1, List.of("generate: " + utf16 + ": not UTF-8 (looks like UTF-16LE): re-encode as UTF-8")),
+        execute(concat(base, "--run-id", "u", "--prompts", utf16.toString())).k5Lines());
+
+    // a regular file where the output root's parent should be: nobody (root included) can write under it
+    Path file = Files.writeString(tmp.resolve("a-file"), "x");
+    Rc unwritable = execute("--prompts", good.toString(), "--out", file.resolve("out").toString(), "--run-id", "w",
+        "--model", model.toString(), "--factory", JobFixtures.FAKE_FACTORY);
+    Lines l = unwritable.k5Lines();
+    assertEquals(1, l.rc());
+    assertEquals(1, l.lines().size(), unwritable.err());
+    assertTrue(l.lines().get(0).startsWith("generate: " + file.resolve("out") + ": output root is not writable ("),
+        unwritable.err());
+    for (Rc r : List.of(headerOnly, allowed, unwritable)) {
+      assertFalse(r.err().contains("\tat "), "no stack trace: " + r.err());
+    }
+  }
+
+  record Rc(int rc, String err) {
+    /** Only the command's own lines (Spark's log may share stderr). */
+    Lines k5Lines() {
+      return new Lines(rc, err.lines().filter(l -> l.startsWith("generate: ")).toList());
+    }
+  }
+
+  record Lines(int rc, List<String> lines) {}
 
   /** Runs {@code k5 generate ARGS}, capturing what the command prints on System.err. */
   static Rc execute(String... args) {
