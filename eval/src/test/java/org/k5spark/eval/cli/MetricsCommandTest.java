@@ -97,10 +97,27 @@ class MetricsCommandTest {
     Path bad = Files.writeString(dir.resolve("bad.mp4"), "not a video at all");
     Run r = run(bad.toString());
     assertEquals(2, r.code());
-    List<String> err = r.err().lines().toList();
-    assertEquals(1, err.size(), r.err());
-    // the rest of the line is FFmpeg's own wording, which changes between FFmpeg builds
-    assertTrue(err.get(0).startsWith("k5 metrics: " + bad + ": not a readable video ("), err.get(0));
+    assertEquals("k5 metrics: " + bad + ": not a video container (looks like text); expected MP4/MOV, Matroska/WebM"
+        + " or AVI\n", r.err());
     assertEquals("", r.out());
+  }
+
+  /** FFmpeg alone would score a text file (its "ansi" demuxer: 72 frames) and a PNG (1 frame) with exit code 0. */
+  @Test
+  void nonVideoInputsExitWithTwoAndOneReasonLine() throws Exception {
+    String expected = "; expected MP4/MOV, Matroska/WebM or AVI\n";
+    Path text = Files.writeString(dir.resolve("prompts.txt"), "A cat walks through the snow.\n".repeat(100));
+    assertEquals(new Run(2, "", "k5 metrics: " + text + ": not a video container (looks like text)" + expected),
+        run(text.toString()));
+    Path png = Files.write(dir.resolve("frame.png"), java.util.Arrays.copyOf(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r',
+        '\n', 0x1a, '\n'}, 300));
+    assertEquals(new Run(2, "", "k5 metrics: " + png + ": not a video container (looks like a PNG image)" + expected),
+        run(png.toString()));
+    Path sub = Files.createDirectory(dir.resolve("clips"));
+    assertEquals(new Run(2, "", "k5 metrics: " + sub + ": is a directory, not a video file\n"), run(sub.toString()));
+    Path fifo = dir.resolve("pipe.mp4");
+    assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor());
+    assertEquals(new Run(2, "", "k5 metrics: " + fifo + ": not a regular file (a FIFO, socket or device), not a video"
+        + " file\n"), run(fifo.toString()));
   }
 }

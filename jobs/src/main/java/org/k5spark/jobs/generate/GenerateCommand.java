@@ -1,13 +1,11 @@
 package org.k5spark.jobs.generate;
 
 import org.k5spark.jobs.cli.JobDefaults;
-import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
 import org.k5spark.jobs.spark.LocalSparkOptions;
 import org.k5spark.core.cli.ExitCode;
-import org.k5spark.jobs.spark.items.JobRefusal;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -25,7 +23,8 @@ import picocli.CommandLine.Spec;
         "Writes under <out>/<run-id>/: videos/<prompt_id>.mp4, parts/<prompt_id>.json,",
         "manifest.csv, manifest.parquet and run.json.",
         "Re-running the same command skips prompts already committed.",
-        "Exit codes: 0 ok, 3 failed fraction over --max-failed-fraction, 1 error, 2 usage."},
+        "Exit codes: 0 done; 1 refused before any work (also a header-only prompt CSV without --allow-empty);",
+        "2 usage or a bad --job-config; 3 failed fraction over --max-failed-fraction; 4 the Spark stage aborted."},
     footer = {"", "Defaults come from configs/jobs/generate.yaml (keys = long option names) when present."})
 public class GenerateCommand implements Callable<Integer> {
   static final String DEFAULTS_RESOURCE = "k5/jobs/generate.yaml";
@@ -129,6 +128,10 @@ public class GenerateCommand implements Callable<Integer> {
   @Option(names = "--progress-interval-ms", description = "How often the driver polls for finished videos. Default: ${DEFAULT-VALUE}")
   long progressIntervalMs = 5000;
 
+  @Option(names = "--allow-empty", description = "Run even when a prompt CSV holds no rows (header only); without it"
+      + " such a file is an error (exit 1).")
+  boolean allowEmpty;
+
   @Mixin LocalSparkOptions sparkOptions;
 
   @Option(names = "--job-config", description = "Job defaults YAML (default: configs/jobs/generate.yaml shipped in the jar).")
@@ -147,24 +150,40 @@ public class GenerateCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    GenerateCommand effective = withJobDefaults();
+    GenerateCommand effective;
+    try {
+      effective = withJobDefaults();
+    } catch (CommandLine.ParameterException e) { // a bad job YAML: one line, not the usage text
+      System.err.println(spec.name() + ": " + e.getMessage());
+      return ExitCode.USAGE;
+    }
     GenerateConfig cfg;
     try {
       cfg = effective.toConfig();
       GenerateVideosJob.validate(cfg);
     } catch (IllegalArgumentException e) {
       System.err.println(spec.name() + ": " + e.getMessage());
-      return 1;
+      return ExitCode.REFUSED;
     }
     boolean ownSession = LocalSparkOptions.startsOwnSession(local);
     SparkSession spark = effective.sparkOptions.session(local, "k5 generate " + effective.runId);
     try {
       RunSummary s;
       try {
+        // missing or non-UTF-8 CSVs, header-only CSVs and an unwritable --out: one line each, before any stage
+        var conf = spark.sparkContext().hadoopConfiguration();
+        for (String csv : Preflight.emptyPromptFiles(cfg, conf)) {
+          if (!effective.allowEmpty) {
+            System.err.println(spec.name() + ": " + csv + ": no prompt rows (header only); pass --allow-empty to run"
+                + " with an empty prompt file");
+            return ExitCode.REFUSED;
+          }
+          System.err.println(spec.name() + ": warning: " + csv + ": no prompt rows (header only)");
+        }
         s = GenerateVideosJob.run(spark, cfg);
       } catch (IllegalArgumentException e) { // settings the driver rejects before any task runs
         System.err.println(spec.name() + ": " + e.getMessage());
-        return e instanceof JobRefusal r ? r.exitCode() : ExitCode.USAGE;
+        return ExitCode.REFUSED;
       }
       System.out.printf("k5 generate %s: %d input rows, %d ok, %d failed, %d rejected, %d already done; manifest %s%n",
           cfg.runId(), s.inputRows(), s.ok(), s.failed(), s.rejected(), s.skipped(), s.manifestCsv());
@@ -194,10 +213,7 @@ public class GenerateCommand implements Callable<Integer> {
   }
 
   /** Re-parses YAML-derived options followed by the real arguments, so the real ones override. */
-  GenerateCommand withJobDefaults() throws IOException {
-    String[] args = JobDefaults.mergedArgs(spec, JobDefaults.load(jobConfig, DEFAULTS_RESOURCE), "job config");
-    GenerateCommand c = new GenerateCommand(local);
-    new CommandLine(c).setOverwrittenOptionsAllowed(true).parseArgs(args);
-    return c;
+  GenerateCommand withJobDefaults() {
+    return JobDefaults.apply(spec, jobConfig, DEFAULTS_RESOURCE, "--job-config", new GenerateCommand(local));
   }
 }

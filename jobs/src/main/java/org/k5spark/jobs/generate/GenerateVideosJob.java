@@ -187,7 +187,7 @@ public final class GenerateVideosJob {
       try {
         len = fs.getFileStatus(p).getLen();
       } catch (java.io.FileNotFoundException e) {
-        throw org.k5spark.jobs.spark.items.JobRefusal.input("--prompts " + csv + ": no such file");
+        throw new org.k5spark.jobs.spark.items.JobRefusal(csv + ": no such prompt file");
       }
       if (len > 512L << 20) {
         throw new IllegalArgumentException(csv + ": " + len + " bytes; prompt CSVs over 512 MiB are not supported");

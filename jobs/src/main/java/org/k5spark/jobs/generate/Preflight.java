@@ -1,19 +1,25 @@
 package org.k5spark.jobs.generate;
 
+import java.io.FileNotFoundException;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.k5spark.core.config.ModelConfig;
 import org.k5spark.core.weights.WeightFileException;
 import org.k5spark.jobs.spark.FsCommit;
 import org.k5spark.jobs.spark.ModelFiles;
+import org.k5spark.jobs.spark.items.ItemTask;
 import org.k5spark.jobs.spark.items.JobRefusal;
 
 /**
  * The generate job's checks on the driver, before the stage: what would fail every prompt on the executors
- * (an unwritable output root, a model config that does not parse, a DiT checkpoint whose header is broken)
- * fails the run once, as one line, with nothing generated.
+ * (an unwritable output root, a model config that does not parse, a DiT checkpoint whose header is broken), and
+ * prompt CSVs that are missing, not UTF-8 or empty, fail the run once, as one line, with nothing generated.
+ * Otherwise each would surface as a 16–20-line stack trace, or (an empty CSV) as a silent empty run.
  */
 final class Preflight {
   private Preflight() {}
@@ -38,8 +44,8 @@ final class Preflight {
       FsCommit.commitBytes(new byte[] {1}, probe, layout.tmp(), conf);
       fs.delete(probe, false);
     } catch (IOException | RuntimeException e) {
-      throw JobRefusal.input("--out " + layout.out() + ": cannot write the run directory " + layout.runDir() + " ("
-          + e.getClass().getSimpleName() + ": " + e.getMessage() + ")");
+      throw new JobRefusal(layout.out() + ": output root is not writable (cannot commit into " + layout.runDir()
+          + ": " + ItemTask.oneLine(e) + ")");
     }
   }
 
@@ -51,16 +57,16 @@ final class Preflight {
     try (var in = p.getFileSystem(conf).open(p)) {
       return ModelConfig.parse(in, cfg.modelConfig());
     } catch (java.io.FileNotFoundException e) {
-      throw JobRefusal.input("--model " + cfg.modelConfig() + ": no such file");
+      throw new JobRefusal("--model " + cfg.modelConfig() + ": no such file");
     } catch (IllegalArgumentException e) {
-      throw JobRefusal.settings("--model " + e.getMessage());
+      throw new JobRefusal("--model " + e.getMessage());
     }
   }
 
   /** --magcache needs the variant's ratios; without them every prompt would fail on the executors. */
   static void magRatios(GenerateConfig cfg, ModelConfig model) {
     if (cfg.sampling().magCache() && model.magRatios().length == 0) {
-      throw JobRefusal.settings("--magcache: " + cfg.modelConfig() + " has no magcache.mag_ratios for variant "
+      throw new JobRefusal("--magcache: " + cfg.modelConfig() + " has no magcache.mag_ratios for variant "
           + model.variant() + " (calibrate them with `k5 magcache-calibrate`)");
     }
   }
@@ -81,12 +87,45 @@ final class Preflight {
       if (model.variant().startsWith("tiny")) {
         return;
       }
-      throw JobRefusal.input("--weights-root " + root + ": the DiT checkpoint " + ckpt + " does not exist");
+      throw new JobRefusal("--weights-root " + root + ": the DiT checkpoint " + ckpt + " does not exist");
     }
     try (var src = org.k5spark.core.weights.TensorSource.open(ckpt)) {
       src.keys();
     } catch (WeightFileException | IllegalArgumentException e) {
-      throw JobRefusal.settings("DiT checkpoint " + ckpt + ": " + e.getMessage());
+      throw new JobRefusal("DiT checkpoint " + ckpt + ": " + e.getMessage());
+    }
+  }
+
+  /**
+   * Reads every prompt CSV (refusing the first unreadable one); returns those that hold no rows (header only).
+   * The job parses them once more: prompt files are small, and knowing which one is empty lets the warning name it.
+   */
+  static List<String> emptyPromptFiles(GenerateConfig cfg, Configuration conf) {
+    List<String> empty = new ArrayList<>();
+    PromptReader reader = new PromptReader(cfg.readerOptions());
+    for (String csv : cfg.prompts()) {
+      if (reader.read(csv, bytes(csv, conf)).isEmpty()) {
+        empty.add(csv);
+      }
+    }
+    return empty;
+  }
+
+  private static byte[] bytes(String csv, Configuration conf) {
+    Path p = new Path(csv);
+    try {
+      FileSystem fs = p.getFileSystem(conf);
+      FileStatus st = fs.getFileStatus(p);
+      if (st.isDirectory()) {
+        throw new JobRefusal(csv + ": is a directory, not a prompt CSV");
+      }
+      try (var in = fs.open(p)) {
+        return in.readAllBytes();
+      }
+    } catch (FileNotFoundException e) {
+      throw new JobRefusal(csv + ": no such prompt file");
+    } catch (IOException e) {
+      throw new JobRefusal(csv + ": cannot read the prompt file (" + ItemTask.oneLine(e) + ")");
     }
   }
 }

@@ -51,6 +51,7 @@ public final class PromptReader {
 
   /** Parses one CSV file's bytes; {@code sourceName} is what manifests and errors call the file. */
   public List<PromptRecord> read(String sourceName, byte[] content) {
+    requireUtf8(sourceName, content);
     String text = decode(content);
     int[] lineStarts = lineStarts(text);
     CSVFormat format = CSVFormat.RFC4180.builder().setIgnoreEmptyLines(true).build();
@@ -165,6 +166,60 @@ public final class PromptReader {
       this.concept = names.indexOf(o.conceptColumn());
       this.motion = names.indexOf(o.motionColumn());
     }
+  }
+
+  /**
+   * Refuses UTF-16/32 files (Excel's "Unicode text" export): decoded as UTF-8 they become NUL-riddled garbage and
+   * the header check would report "no prompt column" with the NUL bytes in it. Known by a byte-order mark, or
+   * without one by NUL bytes (no UTF-8 prompt CSV holds any), whose position tells the likely encoding.
+   */
+  static void requireUtf8(String sourceName, byte[] b) {
+    String encoding = null;
+    if (startsWith(b, 0xff, 0xfe, 0x00, 0x00)) {
+      encoding = "UTF-32LE";
+    } else if (startsWith(b, 0x00, 0x00, 0xfe, 0xff)) {
+      encoding = "UTF-32BE";
+    } else if (startsWith(b, 0xff, 0xfe)) {
+      encoding = "UTF-16LE";
+    } else if (startsWith(b, 0xfe, 0xff)) {
+      encoding = "UTF-16BE";
+    } else {
+      int nul = -1;
+      for (int i = 0; i < b.length && nul < 0; i++) {
+        if (b[i] == 0) {
+          nul = i;
+        }
+      }
+      if (nul < 0) {
+        return;
+      }
+      // ASCII text in each encoding: UTF-32LE "a\0\0\0", UTF-32BE "\0\0\0a", UTF-16LE "a\0", UTF-16BE "\0a"
+      if (b.length >= 4 && b[0] != 0 && b[1] == 0 && b[2] == 0 && b[3] == 0) {
+        encoding = "UTF-32LE";
+      } else if (b.length >= 4 && b[0] == 0 && b[1] == 0 && b[2] == 0 && b[3] != 0) {
+        encoding = "UTF-32BE";
+      } else if (b.length >= 2 && b[0] != 0 && b[1] == 0) {
+        encoding = "UTF-16LE";
+      } else if (b.length >= 2 && b[0] == 0 && b[1] != 0) {
+        encoding = "UTF-16BE";
+      } else {
+        throw new IllegalArgumentException(sourceName + ": not UTF-8 (NUL byte at offset " + nul
+            + "): re-encode as UTF-8");
+      }
+    }
+    throw new IllegalArgumentException(sourceName + ": not UTF-8 (looks like " + encoding + "): re-encode as UTF-8");
+  }
+
+  private static boolean startsWith(byte[] b, int... prefix) {
+    if (b.length < prefix.length) {
+      return false;
+    }
+    for (int i = 0; i < prefix.length; i++) {
+      if ((b[i] & 0xff) != prefix[i]) {
+        return false;
+      }
+    }
+    return true;
   }
 
   static String decode(byte[] content) {

@@ -6,28 +6,22 @@ import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.regex.Pattern;
 import org.apache.spark.SparkConf;
+import org.k5spark.eval.report.Redactor;
 
-/** run.json: the run's configuration and environment, with anything credential-like redacted. */
+/**
+ * run.json: the run's configuration and environment. The whole document goes through the project's one
+ * {@link Redactor} (secret keys, and credentials inside other values such as extraJavaOptions or URLs).
+ */
 public final class RunInfo {
-  /** Keys that may carry secrets (s3a keys, tokens, passwords); their values never reach run.json. */
-  private static final Pattern SECRET_KEY = Pattern.compile(
-      "(?i).*(secret|password|passwd|token|credential|access[._-]?key|session[._-]?key|private[._-]?key|signature|auth).*");
-  static final String REDACTED = "*****(redacted)";
-
   private RunInfo() {}
-
-  public static boolean isSecretKey(String key) {
-    return SECRET_KEY.matcher(key).matches();
-  }
 
   public static byte[] toJson(GenerateConfig cfg, SparkConf sparkConf, String sparkVersion, String applicationId,
       Map<String, Object> summary)
       throws IOException {
     Map<String, Object> root = new LinkedHashMap<>();
     root.put("run_id", cfg.runId());
-    root.put("config", redact(configMap(cfg)));
+    root.put("config", configMap(cfg));
     Map<String, Object> env = new LinkedHashMap<>();
     env.put("k5spark_version", RunInfo.class.getPackage().getImplementationVersion());
     env.put("java_version", System.getProperty("java.version"));
@@ -38,10 +32,11 @@ public final class RunInfo {
     for (scala.Tuple2<String, String> kv : sparkConf.getAll()) {
       spark.put(kv._1(), kv._2());
     }
-    env.put("spark_conf", redact(spark));
+    env.put("spark_conf", spark);
     root.put("environment", env);
     root.put("summary", summary);
-    return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsBytes(root);
+    ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    return json.writeValueAsBytes(Redactor.json(json.valueToTree(root)));
   }
 
   private static Map<String, Object> configMap(GenerateConfig cfg) {
@@ -66,22 +61,5 @@ public final class RunInfo {
     m.put("max_failed_fraction", cfg.maxFailedFraction());
     m.put("retry_with_vae_tiling", cfg.retryWithTiling());
     return m;
-  }
-
-  static Map<String, Object> redact(Map<String, Object> in) {
-    Map<String, Object> out = new LinkedHashMap<>();
-    in.forEach((k, v) -> out.put(k, isSecretKey(k) && v != null ? REDACTED : redactUri(v)));
-    return out;
-  }
-
-  /** user:password@ in a URI (s3a://KEY:SECRET@bucket/ is still accepted by some Hadoop versions). */
-  private static Object redactUri(Object v) {
-    if (v instanceof String s) {
-      return s.replaceAll("(?i)([a-z0-9+.-]+://)[^/@\\s]+@", "$1" + REDACTED + "@");
-    }
-    if (v instanceof java.util.List<?> l) {
-      return l.stream().map(RunInfo::redactUri).toList();
-    }
-    return v;
   }
 }

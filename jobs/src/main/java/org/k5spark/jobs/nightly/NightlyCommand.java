@@ -1,7 +1,6 @@
 package org.k5spark.jobs.nightly;
 
 import org.k5spark.jobs.cli.JobDefaults;
-import java.io.IOException;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
@@ -113,11 +112,12 @@ public class NightlyCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    NightlyCommand c = withDefaults();
+    NightlyCommand c;
     NightlyConfig cfg;
     try {
+      c = withDefaults();
       cfg = c.toConfig();
-    } catch (IllegalArgumentException e) {
+    } catch (IllegalArgumentException | CommandLine.ParameterException e) { // one line, not the usage text
       System.err.println("k5 nightly: " + e.getMessage());
       return 2;
     }
@@ -144,10 +144,7 @@ public class NightlyCommand implements Callable<Integer> {
   }
 
   /** Re-parses the YAML-derived options followed by this command's own, so the command line wins. */
-  NightlyCommand withDefaults() throws IOException {
-    String[] args = JobDefaults.mergedArgs(spec, JobDefaults.load(config, DEFAULTS_RESOURCE), "nightly config");
-    NightlyCommand c = new NightlyCommand(local);
-    new CommandLine(c).setOverwrittenOptionsAllowed(true).parseArgs(args);
-    return c;
+  NightlyCommand withDefaults() {
+    return JobDefaults.apply(spec, config, DEFAULTS_RESOURCE, "--config", new NightlyCommand(local));
   }
 }

@@ -25,8 +25,9 @@ public record Verdict(String nightId, String time, String status, String candida
       .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
       .enable(SerializationFeature.INDENT_OUTPUT);
 
+  /** The JSON through the project's one redactor: a candidate path may carry user:password@ or a ?token=. */
   public byte[] toJson() throws IOException {
-    return JSON.writeValueAsBytes(this);
+    return JSON.writeValueAsBytes(org.k5spark.eval.report.Redactor.json(JSON.valueToTree(this)));
   }
 
   public static Verdict fromJson(byte[] b) throws IOException {

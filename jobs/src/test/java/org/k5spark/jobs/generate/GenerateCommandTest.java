@@ -58,12 +58,61 @@ class GenerateCommandTest {
   }
 
   @Test
-  void unknownYamlKeyIsAUsageError() throws Exception {
+  void unknownYamlKeyIsAUsageErrorNamingFileKeyAndNearestOption() throws Exception {
     Path yaml = tmp.resolve("bad.yaml");
-    Files.writeString(yaml, "stepz: 7\n");
-    int rc = new CommandLine(new GenerateCommand()).execute("--prompts", "a.csv", "--out", "o", "--run-id", "r",
-        "--model", "m", "--job-config", yaml.toString());
+    Files.writeString(yaml, "steps: 7\nstepz: 7\n");
+    assertEquals(new Rc(2, "generate: " + yaml + ": unknown key 'stepz' (did you mean 'steps'?)\n"),
+        execute("--prompts", "a.csv", "--out", "o", "--run-id", "r", "--model", "m", "--job-config", yaml.toString()));
+    Files.writeString(yaml, "max-failed-fractoin: 0.5\n");
+    assertEquals(new Rc(2, "generate: " + yaml + ": unknown key 'max-failed-fractoin' (did you mean"
+        + " 'max-failed-fraction'?)\n"),
+        execute("--prompts", "a.csv", "--out", "o", "--run-id", "r", "--model", "m", "--job-config", yaml.toString()));
+    // the file cannot name another file
+    Files.writeString(yaml, "job-config: other.yaml\n");
+    assertEquals(2, execute("--prompts", "a.csv", "--out", "o", "--run-id", "r", "--model", "m", "--job-config",
+        yaml.toString()).rc());
+  }
+
+  @Test
+  void badYamlValuesNameTheFileTheKeyAndTheValue() throws Exception {
+    Path yaml = tmp.resolve("typed.yaml");
+    String[] args = {"--prompts", "a.csv", "--out", "o", "--run-id", "r", "--model", "m", "--job-config", yaml.toString()};
+    Files.writeString(yaml, "steps: seven\n");
+    assertEquals(new Rc(2, "generate: " + yaml + ": key 'steps' must be an integer, got 'seven'\n"), execute(args));
+    Files.writeString(yaml, "max-failed-fraction: lots\n");
+    assertEquals(new Rc(2, "generate: " + yaml + ": key 'max-failed-fraction' must be a number, got 'lots'\n"),
+        execute(args));
+    Files.writeString(yaml, "retry-with-tiling: maybe\n");
+    assertEquals(new Rc(2, "generate: " + yaml + ": key 'retry-with-tiling' must be true or false, got 'maybe'\n"),
+        execute(args));
+    Files.writeString(yaml, "steps: [4, 8]\n");
+    assertEquals(new Rc(2, "generate: " + yaml + ": key 'steps' takes one value, got [4, 8]\n"), execute(args));
+    Files.writeString(yaml, "- steps\n");
+    assertEquals(new Rc(2, "generate: " + yaml + ": expected a mapping of option names to values, got '[steps]'\n"),
+        execute(args));
+    Path missing = tmp.resolve("none.yaml");
+    assertEquals(new Rc(2, "generate: " + missing + ": no such file\n"), execute("--prompts", "a.csv", "--out", "o",
+        "--run-id", "r", "--model", "m", "--job-config", missing.toString()));
+  }
+
+  /** The {@code k5} launcher's exit code and stderr for a job YAML with a misspelt key. */
+  @Test
+  void k5GenerateWithABadJobConfigExitsTwoWithOneLine() throws Exception {
+    Path yaml = tmp.resolve("bad.yaml");
+    Files.writeString(yaml, "guidence: 9\n");
+    java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+    java.io.PrintStream old = System.err;
+    int rc;
+    System.setErr(new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8));
+    try {
+      rc = new CommandLine(new org.k5spark.jobs.cli.K5()).execute("generate", "--prompts", "a.csv", "--out", "o",
+          "--run-id", "r", "--model", "tiny", "--job-config", yaml.toString());
+    } finally {
+      System.setErr(old);
+    }
     assertEquals(2, rc);
+    assertEquals("generate: " + yaml + ": unknown key 'guidence' (did you mean 'guidance'?)\n",
+        err.toString(java.nio.charset.StandardCharsets.UTF_8));
   }
 
   @Test
@@ -114,6 +163,72 @@ class GenerateCommandTest {
     String msg = err.toString(java.nio.charset.StandardCharsets.UTF_8);
     assertTrue(msg.contains("--magcache") && msg.contains("mag_ratios") && msg.contains("tiny-no-ratios.yaml"), msg);
     assertFalse(Files.exists(tmp.resolve("out/mc/parts")), "nothing ran");
+  }
+
+  @Test
+  void badPromptFilesAndAnUnwritableOutAreOneLineBeforeAnyStage() throws Exception {
+    SharedSpark.get();
+    Path model = tmp.resolve("m.properties");
+    Files.copy(JobFixtures.resource("fake-model.properties"), model);
+    Path out = tmp.resolve("out");
+    Path header = Files.writeString(tmp.resolve("header.csv"), "prompt,concept\n");
+    Path good = Files.writeString(tmp.resolve("good.csv"), "prompt\nA cat\n");
+    Path utf16 = Files.write(tmp.resolve("excel.csv"), "prompt\nA cat\n".getBytes(java.nio.charset.StandardCharsets.UTF_16LE));
+    Path none = tmp.resolve("none.csv");
+    String[] base = {"--out", out.toString(), "--model", model.toString(), "--factory", JobFixtures.FAKE_FACTORY,
+        "--progress-interval-ms", "200"};
+
+    Rc headerOnly = execute(concat(base, "--run-id", "h", "--prompts", good + "," + header));
+    assertEquals(new Lines(1, List.of("generate: " + header + ": no prompt rows (header only); pass --allow-empty to run"
+        + " with an empty prompt file")), headerOnly.k5Lines());
+    assertFalse(Files.exists(out.resolve("h")), "nothing is written for a refused run");
+
+    Rc allowed = execute(concat(base, "--run-id", "h", "--prompts", header.toString(), "--allow-empty"));
+    assertEquals(new Lines(0, List.of("generate: warning: " + header + ": no prompt rows (header only)")),
+        allowed.k5Lines());
+    assertEquals(1, Files.readAllLines(out.resolve("h/manifest.csv")).size(), "header only: an empty manifest");
+
+    assertEquals(new Lines(1, List.of("generate: " + none + ": no such prompt file")),
+        execute(concat(base, "--run-id", "n", "--prompts", none.toString())).k5Lines());
+    assertEquals(new Lines(1, List.of("generate: " + utf16 + ": not UTF-8 (looks like UTF-16LE): re-encode as UTF-8")),
+        execute(concat(base, "--run-id", "u", "--prompts", utf16.toString())).k5Lines());
+
+    // a regular file where the output root's parent should be: nobody (root included) can write under it
+    Path file = Files.writeString(tmp.resolve("a-file"), "x");
+    Rc unwritable = execute("--prompts", good.toString(), "--out", file.resolve("out").toString(), "--run-id", "w",
+        "--model", model.toString(), "--factory", JobFixtures.FAKE_FACTORY);
+    Lines l = unwritable.k5Lines();
+    assertEquals(1, l.rc());
+    assertEquals(1, l.lines().size(), unwritable.err());
+    // the out root is named as the job resolved it (file:/... once qualified), then why
+    assertTrue(l.lines().get(0).matches("generate: (file:)?" + java.util.regex.Pattern.quote(file.resolve("out").toString())
+        + ": output root is not writable \\(cannot commit into .*/out/w: .*Parent path is not a directory.*\\)"),
+        unwritable.err());
+    for (Rc r : List.of(headerOnly, allowed, unwritable)) {
+      assertFalse(r.err().contains("\tat "), "no stack trace: " + r.err());
+    }
+  }
+
+  record Rc(int rc, String err) {
+    /** Only the command's own lines (Spark's log may share stderr). */
+    Lines k5Lines() {
+      return new Lines(rc, err.lines().filter(l -> l.startsWith("generate: ")).toList());
+    }
+  }
+
+  record Lines(int rc, List<String> lines) {}
+
+  /** Runs {@code k5 generate ARGS}, capturing what the command prints on System.err. */
+  static Rc execute(String... args) {
+    java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+    java.io.PrintStream old = System.err;
+    System.setErr(new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8));
+    try {
+      int rc = new CommandLine(new GenerateCommand()).execute(args);
+      return new Rc(rc, err.toString(java.nio.charset.StandardCharsets.UTF_8));
+    } finally {
+      System.setErr(old);
+    }
   }
 
   private static String[] concat(String[] a, String... b) {

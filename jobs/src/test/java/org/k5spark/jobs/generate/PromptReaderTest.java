@@ -161,4 +161,39 @@ class PromptReaderTest {
     }
     assertEquals(rows.subList(0, 3), new PromptSelection(null, null, 0, "concept", 3).apply(rows));
   }
+
+  @Test
+  void utf16And32FilesAreRefusedWithTheEncodingTheyLookLike() {
+    String csv = "prompt\nA cat\n";
+    assertEquals("p.csv: not UTF-8 (looks like UTF-16LE): re-encode as UTF-8",
+        readError(csv.getBytes(StandardCharsets.UTF_16LE)));
+    assertEquals("p.csv: not UTF-8 (looks like UTF-16BE): re-encode as UTF-8",
+        readError(csv.getBytes(StandardCharsets.UTF_16BE)));
+    // Java's "UTF-16" writes a big-endian BOM; Excel's "Unicode text" a little-endian one
+    assertEquals("p.csv: not UTF-8 (looks like UTF-16BE): re-encode as UTF-8", readError(csv.getBytes(StandardCharsets.UTF_16)));
+    assertEquals("p.csv: not UTF-8 (looks like UTF-16LE): re-encode as UTF-8",
+        readError(concat(new byte[] {(byte) 0xff, (byte) 0xfe}, csv.getBytes(StandardCharsets.UTF_16LE))));
+    java.nio.charset.Charset utf32le = java.nio.charset.Charset.forName("UTF-32LE");
+    assertEquals("p.csv: not UTF-8 (looks like UTF-32LE): re-encode as UTF-8", readError(csv.getBytes(utf32le)));
+    assertEquals("p.csv: not UTF-8 (looks like UTF-32LE): re-encode as UTF-8",
+        readError(concat(new byte[] {(byte) 0xff, (byte) 0xfe, 0, 0}, csv.getBytes(utf32le))));
+    assertEquals("p.csv: not UTF-8 (looks like UTF-32BE): re-encode as UTF-8",
+        readError(csv.getBytes(java.nio.charset.Charset.forName("UTF-32BE"))));
+    // a NUL inside otherwise UTF-8 text: not UTF-16/32, but no prompt CSV holds one
+    assertEquals("p.csv: not UTF-8 (NUL byte at offset 8): re-encode as UTF-8",
+        readError("prompt\nA\0\0cat\n".getBytes(StandardCharsets.UTF_8)));
+    // a UTF-8 BOM is fine
+    assertEquals("A cat", reader.read("p.csv", concat(new byte[] {(byte) 0xef, (byte) 0xbb, (byte) 0xbf},
+        csv.getBytes(StandardCharsets.UTF_8))).get(0).prompt());
+  }
+
+  private String readError(byte[] content) {
+    return assertThrows(IllegalArgumentException.class, () -> reader.read("p.csv", content)).getMessage();
+  }
+
+  private static byte[] concat(byte[] a, byte[] b) {
+    byte[] r = java.util.Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, r, a.length, b.length);
+    return r;
+  }
 }

@@ -39,4 +39,21 @@ class NightlyErrorTest {
   void missingRequiredSettingsAreAUsageErrorWithExitCode2() {
     assertEquals(2, new CommandLine(new NightlyCommand()).execute("--home", tmp.toString(), "--candidate", "x"));
   }
+
+  @Test
+  void aMisspeltNightlyConfigKeyIsOneLineWithExitCode2() throws Exception {
+    Path yaml = Files.writeString(tmp.resolve("nightly.yaml"), "max-dorp:\n  temporal_flickering: 0.01\n");
+    java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+    java.io.PrintStream old = System.err;
+    int rc;
+    System.setErr(new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8));
+    try {
+      rc = new CommandLine(new NightlyCommand()).execute("--config", yaml.toString(), "--candidate", "x");
+    } finally {
+      System.setErr(old);
+    }
+    assertEquals(2, rc);
+    assertEquals("k5 nightly: " + yaml + ": unknown key 'max-dorp' (did you mean 'max-drop'?)\n",
+        err.toString(java.nio.charset.StandardCharsets.UTF_8));
+  }
 }

@@ -2,6 +2,7 @@ package org.k5spark.core.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -31,9 +32,25 @@ public record ConfigNode(JsonNode node, String path, String source) {
       throw fail(name, "is missing");
     }
     if (!n.isObject()) {
-      throw fail(name, "must be a mapping, got " + n.getNodeType());
+      throw fail(name, "must be a mapping, got " + n.getNodeType().toString().toLowerCase(java.util.Locale.ROOT)
+          + " '" + n.asText() + "'");
     }
     return new ConfigNode(n, at(name), source);
+  }
+
+  /**
+   * Fails on the first key of this mapping that is not in {@code known}, naming its dotted path and the nearest
+   * known key: a misspelt key ({@code guidance_weigth}) would otherwise be ignored and its default used.
+   */
+  public ConfigNode allowOnly(String... known) {
+    List<String> allowed = Arrays.asList(known);
+    for (var it = node.fieldNames(); it.hasNext(); ) {
+      String key = it.next();
+      if (!allowed.contains(key)) {
+        throw new ConfigException(UnknownKeys.message(source, at(key), allowed.stream().map(this::at).toList()));
+      }
+    }
+    return this;
   }
 
   public ConfigException fail(String name, String what) {

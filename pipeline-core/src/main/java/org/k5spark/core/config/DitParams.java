@@ -10,6 +10,8 @@ public record DitParams(int inVisualDim, int outVisualDim, int timeDim, int[] pa
     int numTextBlocks, int numVisualBlocks, int[] axesDims, boolean visualCond, int inTextDim, int inTextDim2) {
 
   public static DitParams parse(ConfigNode n) {
+    n.allowOnly("in_visual_dim", "out_visual_dim", "time_dim", "patch_size", "model_dim", "ff_dim", "num_text_blocks",
+        "num_visual_blocks", "axes_dims", "visual_cond", "in_text_dim", "in_text_dim2");
     DitParams p = new DitParams(n.positiveInt("in_visual_dim"), n.positiveInt("out_visual_dim"),
         n.positiveInt("time_dim"), n.ints("patch_size", 3), n.positiveInt("model_dim"), n.positiveInt("ff_dim"),
         n.integer("num_text_blocks"), n.integer("num_visual_blocks"), n.ints("axes_dims", 3), n.bool("visual_cond"),

@@ -13,8 +13,8 @@ import java.util.List;
 /**
  * A model variant's YAML: the reference's structure ({@code metrics}, {@code model.{checkpoint_path, num_steps,
  * guidance_weight, dit_params, attention, vae, text_embedder}}, {@code magcache}) plus our {@code k5spark}
- * section (variant name, allowed resolutions, fps, default duration). Every missing or bad field fails with
- * a {@link ConfigException} naming the field and the file.
+ * section (variant name, allowed resolutions, fps, default duration). Every missing or bad field, and every
+ * key no section reads, fails with a {@link ConfigException} naming the field and the file.
  */
 public record ModelConfig(String source, String variant, Metrics metrics, String checkpointPath, int numSteps,
     double guidanceWeight, DitParams ditParams, AttentionConfig attention, Vae vae, TextEmbedder textEmbedder,
@@ -86,15 +86,16 @@ public record ModelConfig(String source, String variant, Metrics metrics, String
     } catch (IOException e) {
       throw new ConfigException(source + ": not valid YAML: " + e.getMessage(), e);
     }
-    ConfigNode root = ConfigNode.root(tree, source);
-    ConfigNode metrics = root.child("metrics");
+    ConfigNode root = ConfigNode.root(tree, source).allowOnly("metrics", "model", "magcache", "k5spark");
+    ConfigNode metrics = root.child("metrics").allowOnly("scale_factor", "resolution", "scheduler_scale");
     double[] sf = metrics.numbers("scale_factor", 3);
     Metrics m = new Metrics(new float[] {(float) sf[0], (float) sf[1], (float) sf[2]}, metrics.positiveInt("resolution"),
         metrics.number("scheduler_scale", DEFAULT_SCHEDULER_SCALE));
-    ConfigNode model = root.child("model");
-    ConfigNode vae = model.child("vae");
-    ConfigNode te = model.child("text_embedder");
-    ConfigNode ours = root.child("k5spark");
+    ConfigNode model = root.child("model").allowOnly("checkpoint_path", "num_steps", "guidance_weight", "dit_params",
+        "attention", "vae", "text_embedder");
+    ConfigNode vae = model.child("vae").allowOnly("checkpoint_path", "name");
+    ConfigNode te = model.child("text_embedder").allowOnly("qwen", "clip");
+    ConfigNode ours = root.child("k5spark").allowOnly("variant", "resolutions", "fps", "default_seconds");
     List<Resolution> res = new ArrayList<>();
     for (int[] p : ours.intPairs("resolutions")) {
       if (p[0] % 16 != 0 || p[1] % 16 != 0) {
@@ -107,7 +108,7 @@ public record ModelConfig(String source, String variant, Metrics metrics, String
     if (seconds < 0) {
       throw ours.fail("default_seconds", "must be >= 0, got " + seconds);
     }
-    double[] mag = root.has("magcache") ? root.child("magcache").numbers("mag_ratios", 0) : new double[0];
+    double[] mag = root.has("magcache") ? root.child("magcache").allowOnly("mag_ratios").numbers("mag_ratios", 0) : new double[0];
     int steps = model.positiveInt("num_steps");
     return new ModelConfig(source, ours.string("variant"), m, model.string("checkpoint_path"), steps,
         model.number("guidance_weight"), DitParams.parse(model.child("dit_params")),
@@ -117,6 +118,7 @@ public record ModelConfig(String source, String variant, Metrics metrics, String
   }
 
   private static Encoder encoder(ConfigNode n) {
+    n.allowOnly("checkpoint_path", "emb_size", "max_length");
     return new Encoder(n.string("checkpoint_path"), n.positiveInt("emb_size"), n.positiveInt("max_length"));
   }
 

@@ -1,9 +1,9 @@
 package org.k5spark.core.video;
 
+import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,11 +15,12 @@ import org.bytedeco.javacv.Frame;
 import org.bytedeco.javacv.FrameGrabber;
 
 /**
- * Decodes every frame of a video (MP4 or anything FFmpeg reads) to RGB24 through libswscale — the same
+ * Decodes every frame of a video (MP4/MOV, Matroska/WebM or AVI) to RGB24 through libswscale — the same
  * path as VBench's cv2/decord readers, so decoded pixels agree up to decoder noise.
  *
  * <p>Every failure — missing, empty, non-video, corrupt or truncated input — is one {@link VideoFileException}
- * naming the file and the reason. A file whose stream declares more frames than decode is "truncated".
+ * naming the file and the reason. Inputs that open no MP4/MOV, Matroska/WebM or AVI container are refused by
+ * {@link VideoContainer} before FFmpeg touches them. A file whose stream declares more frames than decode is "truncated".
  */
 public final class Mp4Reader {
   private static final long MAX_BYTES = Integer.MAX_VALUE - 8L;
@@ -29,23 +30,24 @@ public final class Mp4Reader {
   }
 
   public DecodedVideo read(Path file) {
-    String name = file.toString();
-    try {
-      if (!Files.isRegularFile(file)) {
-        throw new VideoFileException(name, "no such file");
-      }
-      if (Files.size(file) == 0) {
-        throw new VideoFileException(name, "zero-length file");
-      }
-    } catch (IOException e) {
-      throw new VideoFileException(name, "cannot stat: " + e.getMessage(), e);
-    }
-    return decode(new FFmpegFrameGrabber(file.toFile()), name);
+    VideoContainer.check(file);
+    return decode(new FFmpegFrameGrabber(file.toFile()), file.toString());
   }
 
   /** Reads from a stream (left open); {@code name} labels errors. Plain (non-fragmented) MP4s are buffered to seek. */
   public DecodedVideo read(InputStream in, String name) {
-    FFmpegFrameGrabber grabber = new FFmpegFrameGrabber(in);
+    // peek at the container magic before FFmpeg probes (and accepts) text or images; the grabber reuses the
+    // buffered stream, so nothing is read twice
+    BufferedInputStream buffered = new BufferedInputStream(in);
+    try {
+      buffered.mark(VideoContainer.HEAD);
+      byte[] head = buffered.readNBytes(VideoContainer.HEAD);
+      buffered.reset();
+      VideoContainer.check(name, head, head.length);
+    } catch (IOException e) {
+      throw new VideoFileException(name, "cannot read: " + e.getMessage(), e);
+    }
+    FFmpegFrameGrabber grabber = new FFmpegFrameGrabber(buffered);
     grabber.setCloseInputStream(false);
     return decode(grabber, name);
   }

@@ -170,6 +170,11 @@ public final class SafetensorsFile implements TensorSource {
     return path;
   }
 
+  @Override
+  public Path location() {
+    return path;
+  }
+
   /** The raw little-endian bytes of a tensor, memory-mapped (read-only). */
   public ByteBuffer raw(String key) {
     TensorInfo t = info(key);

@@ -86,6 +86,11 @@ public final class ShardedCheckpoint implements TensorSource {
   }
 
   @Override
+  public Path location() {
+    return index;
+  }
+
+  @Override
   public NDArray load(String key, NDManager manager, DataType target) {
     return shard(key).load(key, manager, target);
   }

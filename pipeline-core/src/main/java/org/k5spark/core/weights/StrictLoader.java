@@ -37,7 +37,8 @@ public final class StrictLoader {
       }
     }
     if (!missing.isEmpty() || !unexpected.isEmpty()) {
-      StringBuilder sb = new StringBuilder("checkpoint does not match the model");
+      // a missing key is in no file: name what was opened (file or shard index) so the user knows which to fix
+      StringBuilder sb = new StringBuilder(src.location() + ": checkpoint does not match the model");
       if (!missing.isEmpty()) {
         String any = missing.first();
         sb.append("; missing ").append(missing.size()).append(" key(s): ").append(shortList(missing));

@@ -18,6 +18,9 @@ public interface TensorSource extends AutoCloseable {
   /** The file that holds {@code key}, for error messages. */
   Path fileOf(String key);
 
+  /** What was opened (the safetensors file, or the index of a sharded checkpoint), for errors about the whole. */
+  Path location();
+
   /**
    * Loads a tensor on the manager's device as {@code target} (null keeps the stored type; BF16 always
    * becomes FLOAT32 or {@code target}, converted while reading).

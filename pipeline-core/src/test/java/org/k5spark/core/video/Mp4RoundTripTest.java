@@ -156,14 +156,18 @@ class Mp4RoundTripTest {
   void randomBytesAreReported() throws Exception {
     byte[] junk = new byte[20_000];
     new Random(7).nextBytes(junk);
+    junk[4] = 0x13; // (the seed's bytes happen to be no container magic; this keeps it so)
     Path file = Files.write(dir.resolve("junk.mp4"), junk);
-    assertReadFails(file, "not a readable video");
+    assertEquals(file + ": not a video container (starts with bytes " + String.format("%02x %02x %02x %02x %02x %02x %02x"
+        + " %02x", junk[0], junk[1], junk[2], junk[3], junk[4], junk[5], junk[6], junk[7])
+        + "); expected MP4/MOV, Matroska/WebM or AVI", readError(file));
   }
 
   @Test
   void textFileIsNotAVideo() throws Exception {
     Path file = Files.writeString(dir.resolve("notes.mp4"), "prompt,seed\na cat,1\n".repeat(50));
-    assertReadFails(file, "not a readable video");
+    assertEquals(file + ": not a video container (looks like text); expected MP4/MOV, Matroska/WebM or AVI",
+        readError(file));
   }
 
   @Test
@@ -178,6 +182,10 @@ class Mp4RoundTripTest {
     // the first few hundred bytes hold no complete moov: not readable at all
     Path head = Files.write(dir.resolve("head.mp4"), Arrays.copyOf(bytes, 100));
     assertReadFails(head, "not a readable video");
+  }
+
+  private static String readError(Path file) {
+    return assertThrows(VideoFileException.class, () -> new Mp4Reader().read(file)).getMessage();
   }
 
   private static void assertReadFails(Path file, String reason) {

@@ -161,8 +161,19 @@ class SafetensorsFileTest {
           && bad.getMessage().contains("[2, 2]") && bad.getMessage().contains("expected [4]"), bad.getMessage());
       var miss = assertThrows(WeightFileException.class,
           () -> StrictLoader.load(src, Map.of("c.weight", new long[] {1}), k -> false, cpu.get(), DataType.FLOAT32));
-      assertTrue(miss.getMessage().contains("missing 1 key(s): [c.weight]") && miss.getMessage().contains("unexpected 3"),
-          miss.getMessage());
+      assertEquals(tmp.resolve("model.safetensors.index.json") + ": checkpoint does not match the model; missing 1 key(s):"
+          + " [c.weight] (e.g. 'c.weight' expected shape [1]); unexpected 3 key(s) in " + tmp.resolve("m-1.safetensors")
+          + ": [a.weight, b.weight, visual.x]", miss.getMessage());
+    }
+    // one file: the missing key's message names it
+    try (TensorSource one = TensorSource.open(tmp.resolve("m-1.safetensors"))) {
+      Map<String, long[]> exp = new LinkedHashMap<>();
+      exp.put("a.weight", new long[] {2, 2});
+      exp.put("b.weight", new long[] {3, 4});
+      var miss = assertThrows(WeightFileException.class,
+          () -> StrictLoader.load(one, exp, k -> false, cpu.get(), DataType.FLOAT32));
+      assertEquals(tmp.resolve("m-1.safetensors") + ": checkpoint does not match the model; missing 1 key(s): [b.weight]"
+          + " (e.g. 'b.weight' expected shape [3, 4])", miss.getMessage());
     }
   }
 }
