@@ -140,9 +140,7 @@ public final class EvalWork implements ItemWork<EvalItem, EvalRecord, EvalRecord
       models = ModelMetrics.none();
     } else {
       try {
-        java.nio.file.Path work = Files.createDirectories(
-            java.nio.file.Path.of(System.getProperty("java.io.tmpdir"), "k5-evaluate"));
-        models = ModelMetrics.create(java.nio.file.Path.of(ModelFiles.localize(key.weightsDir(), conf, work)),
+        models = ModelMetrics.create(java.nio.file.Path.of(ModelFiles.localize(key.weightsDir(), conf)),
             TorchRuntime.device(key.device()));
       } catch (IOException e) {
         throw new java.io.UncheckedIOException("cannot fetch metric weights " + key.weightsDir(), e);

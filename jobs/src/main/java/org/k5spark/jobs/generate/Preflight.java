@@ -25,12 +25,13 @@ final class Preflight {
   private Preflight() {}
 
   static void run(GenerateConfig cfg, Configuration conf) throws IOException {
-    outputWritable(cfg.layout(), conf);
     if (GenerateConfig.DEFAULT_FACTORY.equals(cfg.factoryClass())) {
       ModelConfig model = model(cfg, conf);
       magRatios(cfg, model);
       checkpoint(cfg, model);
     }
+    // last: the probe creates the run directory, and a run refused for its model must leave nothing behind
+    outputWritable(cfg.layout(), conf);
   }
 
   /** Creates the run directory and commits a probe file the way every video and part will be committed. */
@@ -92,7 +93,9 @@ final class Preflight {
     try (var src = org.k5spark.core.weights.TensorSource.open(ckpt)) {
       src.keys();
     } catch (WeightFileException | IllegalArgumentException e) {
-      throw new JobRefusal("DiT checkpoint " + ckpt + ": " + e.getMessage());
+      // the reader's messages start with the file they concern: do not name it twice
+      String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+      throw new JobRefusal(why.startsWith(ckpt.toString()) ? "DiT checkpoint " + why : "DiT checkpoint " + ckpt + ": " + why);
     }
   }
 

@@ -18,11 +18,11 @@ import org.k5spark.core.pipeline.TextToVideo;
 import org.k5spark.core.pipeline.TextToVideoFactory;
 import org.k5spark.core.pipeline.VideoRequest;
 import org.k5spark.jobs.spark.FsCommit;
+import org.k5spark.jobs.spark.LocalScratch;
 import org.k5spark.jobs.spark.ModelFiles;
 import org.k5spark.jobs.spark.TaskDevice;
 import org.k5spark.jobs.spark.items.ItemTask;
 import org.k5spark.jobs.spark.items.ItemWork;
-import org.k5spark.jobs.spark.items.LocalScratch;
 import org.k5spark.jobs.spark.items.ModelCache;
 import org.k5spark.jobs.spark.items.PartStore;
 import org.k5spark.jobs.spark.items.PayloadDigest;
@@ -148,10 +148,8 @@ public final class PromptWork implements ItemWork<PromptRecord, PromptWork.Gener
 
   private TextToVideo build(Key key, String gpu, Configuration conf) {
     try {
-      java.nio.file.Path work = Files.createDirectories(
-          java.nio.file.Path.of(System.getProperty("java.io.tmpdir"), "k5-generate"));
-      String config = ModelFiles.localize(key.modelConfig(), conf, work);
-      String weights = ModelFiles.localize(key.weightsRoot(), conf, work);
+      String config = ModelFiles.localize(key.modelConfig(), conf);
+      String weights = ModelFiles.localize(key.weightsRoot(), conf);
       TextToVideoFactory factory = (TextToVideoFactory) Class.forName(key.factoryClass(), true,
           Thread.currentThread().getContextClassLoader()).getDeclaredConstructor().newInstance();
       return factory.create(config, weights, TaskDevice.device(gpu));

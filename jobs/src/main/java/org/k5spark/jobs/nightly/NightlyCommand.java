@@ -21,7 +21,8 @@ import picocli.CommandLine.Spec;
 /**
  * {@code k5 nightly}: one night of the checkpoint regression (see {@link NightlyRegression}). Defaults come
  * from configs/jobs/nightly.yaml (shipped in the jar as k5/jobs/nightly.yaml) or {@code --config}; the
- * command line wins. Exit codes: 0 pass (or skipped: same checkpoint as last night), 1 regression, 2 error.
+ * command line wins. Exit codes ({@link org.k5spark.core.cli.ExitCode}): 0 pass (or skipped: same checkpoint as
+ * last night), 2 bad options or config, 3 regression, 4 error.
  */
 @Command(name = "nightly", mixinStandardHelpOptions = true, sortOptions = false,
     description = {"Nightly checkpoint regression gate: a candidate checkpoint against the baseline.",
@@ -31,7 +32,7 @@ import picocli.CommandLine.Spec;
         "<home>/nights/<night>/{verdict.json,report.html,summary.md} and append",
         "<home>/history.csv (+ history.parquet).",
         "Exit codes: 0 pass, or skipped (checkpoint identical by digest to the last judged",
-        "one); 1 regression; 2 error."})
+        "one); 2 bad options or config; 3 regression; 4 error (verdict.json says why)."})
 public class NightlyCommand implements Callable<Integer> {
   static final String DEFAULTS_RESOURCE = "k5/jobs/nightly.yaml";
 
@@ -119,7 +120,7 @@ public class NightlyCommand implements Callable<Integer> {
       cfg = c.toConfig();
     } catch (IllegalArgumentException | CommandLine.ParameterException e) { // one line, not the usage text
       System.err.println("k5 nightly: " + e.getMessage());
-      return 2;
+      return org.k5spark.core.cli.ExitCode.USAGE;
     }
     boolean ownSession = LocalSparkOptions.startsOwnSession(local);
     SparkSession spark = c.sparkOptions.session(local, "k5 nightly " + cfg.nightId());

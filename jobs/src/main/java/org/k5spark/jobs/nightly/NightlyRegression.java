@@ -167,9 +167,7 @@ public final class NightlyRegression {
 
   /** sha256 over the checkpoint's files (a remote checkpoint is fetched once per machine first). */
   static String checkpointDigest(String weights, Configuration conf) throws IOException {
-    java.nio.file.Path work = Files.createDirectories(
-        java.nio.file.Path.of(System.getProperty("java.io.tmpdir"), "k5-nightly"));
-    return Digests.ofPath(java.nio.file.Path.of(ModelFiles.localize(weights, conf, work)));
+    return Digests.ofPath(java.nio.file.Path.of(ModelFiles.localize(weights, conf)));
   }
 
   /** The generation run of a checkpoint under {@code <home>/runs/}. */

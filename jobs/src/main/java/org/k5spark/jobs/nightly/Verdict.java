@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
 import java.util.List;
+import org.k5spark.core.cli.ExitCode;
 
 /**
  * The night's outcome, written as {@code nights/<night_id>/verdict.json}.
@@ -34,12 +35,12 @@ public record Verdict(String nightId, String time, String status, String candida
     return JSON.readValue(b, Verdict.class);
   }
 
-  /** 0 pass (and skipped: nothing new to judge), 1 regression, 2 error. */
+  /** In the one exit-code table: 0 pass (and skipped: nothing new to judge), 3 regression (a gate failed), 4 error. */
   public int exitCode() {
     return switch (status) {
-      case PASS, SKIPPED -> 0;
-      case REGRESSION -> 1;
-      default -> 2;
+      case PASS, SKIPPED -> ExitCode.OK;
+      case REGRESSION -> ExitCode.TOO_MANY_FAILED;
+      default -> ExitCode.ABORTED;
     };
   }
 }

@@ -35,13 +35,34 @@ public final class LocalSparkOptions {
     }
     // Spark's INFO chatter drowns the per-video progress lines on a terminal
     Configurator.setRootLevel(Level.WARN);
+    // warnings every local run printed that say nothing to act on: no native Hadoop library (builtin Java classes
+    // are used), spark.local.dir "will be overridden" (only by cluster managers, never in local mode), and a
+    // query plan's string form truncated (the manifest write)
+    Configurator.setLevel("org.apache.hadoop.util.NativeCodeLoader", Level.ERROR);
+    Configurator.setLevel("org.apache.spark.SparkConf", Level.ERROR);
+    Configurator.setLevel("org.apache.spark.sql.catalyst.util.SparkStringUtils", Level.ERROR);
     SparkSession.Builder b = SparkSession.builder().appName(appName).master(master == null ? DEFAULT_MASTER : master)
-        .config("spark.ui.enabled", "false");
+        .config("spark.ui.enabled", "false")
+        // Spark's block-manager and shuffle dirs in this JVM's scratch: a k5 killed with -9 leaves nothing in
+        // java.io.tmpdir that the next k5 does not remove (Spark removes them itself on a normal exit)
+        .config("spark.local.dir", sparkLocalDir())
+        // lz4-java and snappy-java unpack a native library into java.io.tmpdir that a killed JVM leaves behind;
+        // LZF is pure Java (local runs move a few KB between stages), and snappy (Parquet) unpacks into scratch
+        .config("spark.io.compression.codec", "lzf");
+    System.setProperty("org.xerial.snappy.tempdir", sparkLocalDir());
     conf.forEach(b::config);
     SparkSession s = b.getOrCreate();
     Configurator.setLevel("org.k5spark", Level.INFO);
     Configurator.setLevel("k5", Level.INFO);
     return s;
+  }
+
+  private static String sparkLocalDir() {
+    try {
+      return java.nio.file.Files.createDirectories(LocalScratch.dir().resolve("spark")).toString();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("cannot create the scratch directory for Spark", e);
+    }
   }
 
   /** Whether the command must stop the session when done: it started it (no session existed before). */

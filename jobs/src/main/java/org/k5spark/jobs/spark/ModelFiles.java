@@ -12,8 +12,10 @@ import org.apache.hadoop.fs.Path;
 
 /**
  * Model config and weights can live on any Hadoop FS; the pipeline wants local files (mmap). A remote
- * location is copied once per machine into {@code <localRoot>/k5-models/<hash of uri>/} and reused by
- * every task and executor there; local paths are used in place.
+ * location is copied once per machine into {@code <localRoot>/k5-models/<hash of uri>/} (by default
+ * {@code <java.io.tmpdir>/k5-models}, one cache for generate, evaluate and nightly) and reused by every task and
+ * executor there; local paths are used in place. The copy is staged in this JVM's {@link LocalScratch}, so a
+ * copy cut short by a kill is removed by the next JVM instead of lying beside the cache forever.
  */
 public final class ModelFiles {
   private ModelFiles() {}
@@ -22,6 +24,11 @@ public final class ModelFiles {
   public static boolean isEmbeddedConfigName(String uri) {
     return uri != null && !uri.isBlank() && !uri.contains("/") && !uri.endsWith(".yaml") && !uri.endsWith(".yml")
         && !java.nio.file.Files.exists(java.nio.file.Path.of(uri));
+  }
+
+  /** {@link #localize(String, Configuration, java.nio.file.Path)} into the machine's cache under java.io.tmpdir. */
+  public static String localize(String uri, Configuration conf) throws IOException {
+    return localize(uri, conf, java.nio.file.Path.of(System.getProperty("java.io.tmpdir")));
   }
 
   public static String localize(String uri, Configuration conf, java.nio.file.Path localRoot) throws IOException {
@@ -74,8 +81,9 @@ public final class ModelFiles {
         return dest.toString();
       }
       // copy beside, then move: a concurrent executor on the same node never sees a half-copied model
-      java.nio.file.Path staging = localRoot.resolve("k5-models").resolve(hash + "." + UUID.randomUUID());
+      java.nio.file.Path staging = LocalScratch.dir().resolve("k5-models-" + hash + "." + UUID.randomUUID());
       Files.createDirectories(staging);
+      Files.createDirectories(dir.getParent());
       fs.copyToLocalFile(false, src, new Path(staging.resolve(src.getName()).toUri()), true);
       Files.createFile(staging.resolve(".complete"));
       try {

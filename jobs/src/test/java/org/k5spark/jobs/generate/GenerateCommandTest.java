@@ -116,6 +116,21 @@ class GenerateCommandTest {
   }
 
   @Test
+  void k5HelpListsTheCommandsInWorkflowOrderAndTheExitCodeTable() {
+    java.io.StringWriter out = new java.io.StringWriter();
+    CommandLine k5 = new CommandLine(new org.k5spark.jobs.cli.K5()).setOut(new java.io.PrintWriter(out));
+    assertEquals(0, k5.execute("--help"));
+    List<String> listed = out.toString().lines().filter(l -> l.matches("  [a-z][a-z0-9-]+ .*"))
+        .map(l -> l.strip().split("\\s+")[0]).toList();
+    assertEquals(List.of("generate", "evaluate", "compare", "report", "sbs", "fidelity", "nightly", "metrics",
+        "magcache-calibrate", "encode", "parity", "tiny-checkpoint"), listed);
+    String flat = out.toString().replaceAll("\\s+", " ");
+    assertTrue(flat.contains("Exit codes: 0 done; 1 refused before any work (weights, model config, prompts or output"
+        + " unusable); 2 usage (bad options or job config, an argument of the wrong kind, a device or library this"
+        + " host lacks); 3 too many failed items (or a gate failed: a nightly regression); 4 aborted"), flat);
+  }
+
+  @Test
   void exitCodeFollowsTheFailedFractionThreshold() throws Exception {
     SharedSpark.get();
     Path model = tmp.resolve("m.properties");

@@ -12,18 +12,18 @@ import org.junit.jupiter.api.io.TempDir;
 import org.k5spark.jobs.testing.SharedSpark;
 import picocli.CommandLine;
 
-/** A night that cannot run still leaves an error verdict and a history row, and exits 2. */
+/** A night that cannot run still leaves an error verdict and a history row, and exits 4; bad settings exit 2. */
 class NightlyErrorTest {
   @TempDir Path tmp;
 
   @Test
-  void aMissingCandidateIsAnErrorVerdictWithExitCode2() throws Exception {
+  void aMissingCandidateIsAnErrorVerdictWithExitCode4() throws Exception {
     SharedSpark.get();
     Path home = tmp.resolve("home");
     int rc = new CommandLine(new NightlyCommand()).execute("--home", home.toString(), "--night-id", "bad",
         "--candidate", tmp.resolve("no-such-checkpoint").toString(), "--baseline-run", tmp.resolve("run").toString(),
         "--prompts", tmp.resolve("p.csv").toString());
-    assertEquals(2, rc);
+    assertEquals(org.k5spark.core.cli.ExitCode.ABORTED, rc);
     Verdict v = Verdict.fromJson(Files.readAllBytes(home.resolve("nights").resolve("bad").resolve("verdict.json")));
     assertEquals(Verdict.ERROR, v.status());
     assertTrue(v.reason().contains("no-such-checkpoint"), v.reason());

@@ -24,7 +24,7 @@ import picocli.CommandLine;
 /**
  * The nightly on the real tiny Kandinsky 5 checkpoint (3 prompts x 9 frames) against a baseline run made
  * from it: an identical candidate passes (exit 0) and a second night with it is skipped; a candidate whose
- * DiT output layer was scaled to zero fails (exit 1) with the regression named in verdict.json and report.
+ * DiT output layer was scaled to zero fails (exit 3) with the regression named in verdict.json and report.
  */
 class NightlyRegressionTest {
   @TempDir static Path tmp;

@@ -13,19 +13,24 @@ public final class ExitCode {
    * CSVs missing, empty or not UTF-8, an output root nobody can write).
    */
   public static final int REFUSED = 1;
-  /** Usage: bad options or job config, or an argument that is not what the command takes (a non-video). */
+  /**
+   * Usage: bad options or job config, an argument that is not what the command takes (a non-video), or a host that
+   * cannot do what was asked (--device gpu without a GPU, a CUDA library missing).
+   */
   public static final int USAGE = 2;
   /** The run finished but more items failed than --max-failed-fraction allows (or a nightly gate failed). */
   public static final int TOO_MANY_FAILED = 3;
-  /** The Spark stage aborted; the manifest and run.json still record what was committed, with the reason. */
+  /**
+   * The work could not finish: the Spark stage aborted, or a night could not be judged; the manifest, run.json and
+   * verdict.json still record what was committed, with the reason.
+   */
   public static final int ABORTED = 4;
 
   private ExitCode() {}
 
-  /** The table as {@code k5 --help} prints it. */
-  public static String table() {
-    return "Exit codes: 0 done; 1 refused before any work (weights, model config, prompts or output unusable);"
-        + " 2 usage (bad options or job config, an argument of the wrong kind); 3 too many failed items (or a gate"
-        + " failed); 4 the Spark stage aborted (manifest and run.json still written).";
-  }
+  /** The table as {@code k5 --help} prints it (a constant: picocli's footer is an annotation value). */
+  public static final String TABLE = "Exit codes: 0 done; 1 refused before any work (weights, model config,"
+      + " prompts or output unusable); 2 usage (bad options or job config, an argument of the wrong kind, a device or"
+      + " library this host lacks); 3 too many failed items (or a gate failed: a nightly regression); 4 aborted (a"
+      + " Spark stage aborted or a night could not be judged; manifest, run.json and verdict.json still written).";
 }

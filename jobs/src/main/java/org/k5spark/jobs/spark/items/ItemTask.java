@@ -5,6 +5,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.FlatMapFunction;
@@ -23,6 +24,7 @@ import org.slf4j.LoggerFactory;
 public final class ItemTask<I, W, R extends ItemRecord> implements FlatMapFunction<Iterator<List<I>>, R> {
   private static final long serialVersionUID = 1L;
   private static final Logger LOG = LoggerFactory.getLogger(ItemTask.class);
+  private static final AtomicBoolean TRACE_LOGGED = new AtomicBoolean();
 
   private final ItemWork<I, W, R> work;
   private final int batchSize;
@@ -100,8 +102,17 @@ public final class ItemTask<I, W, R extends ItemRecord> implements FlatMapFuncti
   }
 
   private R commitFailed(I item, Throwable t, String redone, Configuration conf) {
-    LOG.warn("item {} failed", work.itemId(item), t);
-    R rec = work.failed(item, oneLine(t), redone);
+    // one line per failed item (the reason also goes to its failed row), the trace for the first one in this JVM
+    // only: a run whose weights are bad would otherwise print the same 15-line trace once per prompt
+    String reason = oneLine(t);
+    if (TRACE_LOGGED.compareAndSet(false, true)) {
+      LOG.warn("item {} failed (later failures in this JVM are logged as one line; their traces at DEBUG)",
+          work.itemId(item), t);
+    } else {
+      LOG.warn("item {} failed: {}", work.itemId(item), reason);
+      LOG.debug("item {} failed", work.itemId(item), t);
+    }
+    R rec = work.failed(item, reason, redone);
     commitPart(rec, conf);
     return rec;
   }

@@ -1,4 +1,4 @@
-package org.k5spark.jobs.spark.items;
+package org.k5spark.jobs.spark;
 
 import java.io.IOException;
 import java.nio.file.Files;
