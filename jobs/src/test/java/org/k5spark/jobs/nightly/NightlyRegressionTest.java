@@ -105,7 +105,7 @@ class NightlyRegressionTest {
     // ~0.003 on every prompt, well past their 0.001 tie margins, so the candidate loses every pair)
     Checkpoints.perturbed(weights, noisy, "out_layer.out_layer.weight", w -> 0.0);
 
-    assertEquals(1, nightly(home, "n1", noisy));
+    assertEquals(org.k5spark.core.cli.ExitCode.TOO_MANY_FAILED, nightly(home, "n1", noisy), "a regression exits 3");
     Verdict v = verdict(home, "n1");
     assertEquals(Verdict.REGRESSION, v.status(), v.toString());
     assertFalse(v.regressions().isEmpty());
