@@ -28,7 +28,7 @@ import org.k5spark.jobs.generate.GenerateVideosJob;
 import org.k5spark.jobs.generate.PromptReader;
 import org.k5spark.jobs.generate.PromptSelection;
 import org.k5spark.jobs.generate.Sampling;
-import org.k5spark.jobs.spark.FsCommit;
+import org.k5spark.eval.store.FsCommit;
 import org.k5spark.jobs.spark.ModelFiles;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

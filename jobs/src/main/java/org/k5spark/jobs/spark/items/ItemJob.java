@@ -11,7 +11,7 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
-import org.k5spark.jobs.spark.FsCommit;
+import org.k5spark.eval.store.FsCommit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
