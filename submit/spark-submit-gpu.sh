@@ -52,7 +52,23 @@ args=(
   # s3a: credentials from the provider chain (see header), never from this command line
   --conf spark.hadoop.fs.s3a.aws.credentials.provider="${S3A_CREDENTIALS_PROVIDER:-com.amazonaws.auth.WebIdentityTokenCredentialsProvider,org.apache.hadoop.fs.s3a.auth.IAMInstanceCredentialsProvider,com.amazonaws.auth.EnvironmentVariableCredentialsProvider}"
   --conf spark.hadoop.fs.s3a.fast.upload=true
+  # Object-store commits. The tables (manifest, metrics, aggregates, history) never depend on Spark's committer:
+  # Spark writes each Parquet copy under <run>/_tmp, and the driver commits its one data file into the final
+  # directory under a fixed name with a single PUT (ItemJob.commitTable), so a killed job leaves the old table or
+  # the new one (TableCommitKillTest). Spark's default FileOutputCommitter still renames the staging output on
+  # s3a (a slow copy, and unsafe if anything read it); the S3A committers avoid that. Checked against this
+  # project's Hadoop 3.3.4: hadoop-aws has org.apache.hadoop.fs.s3a.commit.S3ACommitterFactory (magic,
+  # directory, partitioned), hadoop-client-api has BindingPathOutputCommitter. Spark SQL additionally needs
+  # spark-hadoop-cloud_2.12 (same version as Spark, 3.5.x; not a dependency of this project, add it with
+  # --packages or the cluster image) for the two spark.sql.* classes below; without that jar, leave them out.
+  --conf spark.hadoop.fs.s3a.committer.name="${S3A_COMMITTER:-magic}"   # or: directory (staging on local disk)
+  --conf spark.hadoop.fs.s3a.committer.magic.enabled=true
+  --conf spark.hadoop.mapreduce.outputcommitter.factory.scheme.s3a=org.apache.hadoop.fs.s3a.commit.S3ACommitterFactory
 )
+if [[ -n "${SPARK_HADOOP_CLOUD:-}" ]]; then  # spark-hadoop-cloud on the classpath: Spark SQL uses the S3A committer
+  args+=(--conf spark.sql.sources.commitProtocolClass=org.apache.spark.internal.io.cloud.PathOutputCommitProtocol
+         --conf spark.sql.parquet.output.committer.class=org.apache.spark.internal.io.cloud.BindingParquetOutputCommitter)
+fi
 if [[ -n "${S3_ENDPOINT:-}" ]]; then
   args+=(--conf spark.hadoop.fs.s3a.endpoint="$S3_ENDPOINT" --conf spark.hadoop.fs.s3a.path.style.access=true)
 fi

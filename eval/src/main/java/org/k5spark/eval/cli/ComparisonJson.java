@@ -1,9 +1,11 @@
 package org.k5spark.eval.cli;
 
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,16 +16,25 @@ import org.k5spark.eval.compare.Comparison;
 import org.k5spark.eval.compare.MetricRow;
 import org.k5spark.eval.compare.PairComparison;
 import org.k5spark.eval.compare.RunTable;
-import org.k5spark.core.io.AtomicFiles;
 import org.k5spark.eval.report.Redactor;
 
-/** Machine-readable outputs of {@code k5 compare}: comparison.json and a flat rows CSV. */
+/**
+ * Machine-readable outputs of {@code k5 compare}: comparison.json and a flat rows CSV. comparison.json carries
+ * {@code inputs_sha256}, a digest of everything the statistics depend on (the runs' CSV bytes and labels, votes,
+ * key, policy overrides, bootstrap settings), so {@code k5 report} can reuse its rows instead of recomputing
+ * them when the digest matches its own inputs.
+ */
 final class ComparisonJson {
+  static final String DIGEST = "inputs_sha256";
+  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+      .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
   private ComparisonJson() {
   }
 
-  static void writeJson(Comparison c, Path file) throws IOException {
+  static String json(Comparison c, String inputsDigest) throws IOException {
     Map<String, Object> root = new LinkedHashMap<>();
+    root.put(DIGEST, inputsDigest);
     List<Map<String, Object>> runs = new ArrayList<>();
     for (RunTable r : c.runs()) {
       Map<String, Object> m = new LinkedHashMap<>();
@@ -52,13 +63,34 @@ final class ComparisonJson {
       pairs.add(m);
     }
     root.put("pairs", pairs);
-    ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-    AtomicFiles.writeAtomically(file, json.writeValueAsString(root));
+    return JSON.writeValueAsString(root);
   }
 
-  static void writeRowsCsv(Comparison c, Path file) throws IOException {
-    AtomicFiles.write(file, w -> {
-      try (CSVPrinter out = new CSVPrinter(w, CSVFormat.RFC4180.builder().setHeader("run_a", "run_b", "name", "source",
+  /**
+   * The rows of each pair ("A\u0000B" -> rows) that {@code saved} (comparison.json's text) holds, when it was
+   * computed from inputs with digest {@code inputsDigest}; null when it was not (other inputs, older format).
+   */
+  static Map<String, List<MetricRow>> savedRows(String saved, String inputsDigest, String source) throws IOException {
+    JsonNode root;
+    try {
+      root = JSON.readTree(saved);
+    } catch (IOException e) {
+      throw new IOException(source + ": not a comparison.json (" + e.getMessage().lines().findFirst().orElse("") + ")");
+    }
+    if (!inputsDigest.equals(root.path(DIGEST).asText(null))) {
+      return null;
+    }
+    Map<String, List<MetricRow>> out = new LinkedHashMap<>();
+    for (JsonNode pair : root.path("pairs")) {
+      out.put(pair.path("run_a").asText() + '\u0000' + pair.path("run_b").asText(),
+          JSON.convertValue(pair.path("rows"), new TypeReference<List<MetricRow>>() {}));
+    }
+    return out;
+  }
+
+  static String rowsCsv(Comparison c) throws IOException {
+    java.io.StringWriter w = new java.io.StringWriter();
+    try (CSVPrinter out = new CSVPrinter(w, CSVFormat.RFC4180.builder().setHeader("run_a", "run_b", "name", "source",
           "group_kind", "group", "direction", "n", "missing", "wins", "ties", "losses", "win_rate", "win_rate_lo",
           "win_rate_hi", "mean_a", "mean_b", "mean_diff", "mean_diff_lo", "mean_diff_hi", "p_wilcoxon", "p_sign",
           "p_permutation").build())) {
@@ -71,7 +103,7 @@ final class ComparisonJson {
                 r.wilcoxonP(), r.signP(), r.permutationP());
           }
         }
-      }
-    });
+    }
+    return w.toString();
   }
 }

@@ -1,23 +1,29 @@
 package org.k5spark.eval.cli;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import java.io.StringWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
+import org.apache.hadoop.fs.Path;
+import org.k5spark.core.cli.ExitCode;
+import org.k5spark.core.video.DecodedVideo;
 import org.k5spark.core.video.Mp4Reader;
 import org.k5spark.core.video.VideoFileException;
 import org.k5spark.eval.fidelity.VideoFidelity;
-import org.k5spark.core.io.AtomicFiles;
+import org.k5spark.eval.store.RunStore;
+import org.k5spark.eval.store.RunStoreException;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code k5 fidelity}: per-video PSNR / SSIM of a candidate run against a reference run of the same prompts
@@ -28,29 +34,37 @@ import picocli.CommandLine.Option;
     description = {"PSNR and SSIM of each candidate video against the same prompt's reference video.",
         "Videos pair by file name (prompt id: same prompt, same seed). Shows how far a speed option (MagCache,"
             + " fp16, another attention backend) moved the output. Prints a summary; --out writes the per-video CSV.",
-        "Exit codes: 0 ok, 1 no video in common, 2 usage."})
+        "Locations may be plain paths, file:, s3a:// or hdfs://.",
+        "Exit codes: 0 ok, 1 a run unreadable or no video in common, 2 usage."})
 public final class FidelityCommand implements Callable<Integer> {
+  @Spec
+  CommandSpec spec;
+
   @Option(names = "--reference", required = true,
       description = "Reference run directory (its videos/ is used) or a directory of MP4s.")
-  Path reference;
+  String reference;
 
   @Option(names = "--candidate", required = true, description = "Candidate run directory or a directory of MP4s.")
-  Path candidate;
+  String candidate;
 
   @Option(names = "--out", description = "Per-video CSV (video, frames, psnr_db, ssim, mean_abs_diff).")
-  Path out;
+  String out;
+
+  @Mixin
+  StoreOptions storeOptions = new StoreOptions();
 
   /** One matched pair. */
   record Row(String video, VideoFidelity fidelity) {}
 
   @Override
-  public Integer call() throws IOException {
-    return run(System.out, System.err);
+  public Integer call() throws Exception {
+    return Refusal.run(spec, () -> run(System.out, System.err));
   }
 
   int run(PrintStream stdout, PrintStream stderr) throws IOException {
-    TreeMap<String, Path> refs = videos(reference);
-    TreeMap<String, Path> cands = videos(candidate);
+    RunStore store = storeOptions.store();
+    TreeMap<String, Path> refs = videos(store, reference);
+    TreeMap<String, Path> cands = videos(store, candidate);
     List<Row> rows = new ArrayList<>();
     Mp4Reader reader = new Mp4Reader();
     int unreadable = 0;
@@ -60,7 +74,8 @@ public final class FidelityCommand implements Callable<Integer> {
         continue;
       }
       try {
-        rows.add(new Row(e.getKey(), VideoFidelity.of(reader.read(e.getValue()).frames(), reader.read(c).frames())));
+        rows.add(new Row(e.getKey(), VideoFidelity.of(read(store, reader, e.getValue()).frames(),
+            read(store, reader, c).frames())));
       } catch (VideoFileException | IllegalArgumentException ex) {
         unreadable++;
         stderr.println("fidelity: " + e.getKey() + ": " + ex.getMessage());
@@ -71,21 +86,27 @@ public final class FidelityCommand implements Callable<Integer> {
     if (rows.isEmpty()) {
       stderr.printf(Locale.ROOT, "fidelity: no comparable video in common (%d reference, %d candidate)%n",
           refs.size(), cands.size());
-      return 1;
+      return ExitCode.REFUSED;
     }
     if (out != null) {
-      AtomicFiles.write(out, w -> {
-        try (CSVPrinter p = new CSVPrinter(w, CSVFormat.RFC4180.builder()
-            .setHeader("video", "frames", "psnr_db", "ssim", "mean_abs_diff").build())) {
-          for (Row r : rows) {
-            VideoFidelity f = r.fidelity();
-            p.printRecord(r.video(), f.frames(), fmt(f.psnrDb()), fmt(f.ssim()), fmt(f.meanAbsDiff()));
-          }
+      StringWriter w = new StringWriter();
+      try (CSVPrinter p = new CSVPrinter(w, CSVFormat.RFC4180.builder()
+          .setHeader("video", "frames", "psnr_db", "ssim", "mean_abs_diff").build())) {
+        for (Row r : rows) {
+          VideoFidelity f = r.fidelity();
+          p.printRecord(r.video(), f.frames(), fmt(f.psnrDb()), fmt(f.ssim()), fmt(f.meanAbsDiff()));
         }
-      });
+      }
+      store.write(store.location(out), w.toString());
     }
     stdout.print(summary(rows, onlyRef, onlyCand, unreadable));
-    return 0;
+    return ExitCode.OK;
+  }
+
+  private static DecodedVideo read(RunStore store, Mp4Reader reader, Path video) throws IOException {
+    try (InputStream in = store.open(video)) {
+      return reader.read(in, video.toString());
+    }
   }
 
   static String summary(List<Row> rows, long onlyRef, long onlyCand, int unreadable) {
@@ -112,15 +133,17 @@ public final class FidelityCommand implements Callable<Integer> {
     return Double.isInfinite(v) ? "inf" : String.format(Locale.ROOT, "%.4f", v);
   }
 
-  /** name -> path of the MP4s in dir/videos (a run) or dir. */
-  static TreeMap<String, Path> videos(Path dir) throws IOException {
-    Path d = Files.isDirectory(dir.resolve("videos")) ? dir.resolve("videos") : dir;
-    if (!Files.isDirectory(d)) {
-      throw new IllegalArgumentException(dir + " is not a directory");
+  /** name -> location of the MP4s in dir/videos (a run) or dir. */
+  static TreeMap<String, Path> videos(RunStore store, String location) throws IOException {
+    Path dir = store.location(location);
+    Path videos = new Path(dir, "videos");
+    Path d = store.isDirectory(videos) ? videos : dir;
+    if (!store.isDirectory(d)) {
+      throw new RunStoreException(dir + ": no such run or video directory");
     }
     TreeMap<String, Path> m = new TreeMap<>();
-    try (Stream<Path> s = Files.list(d)) {
-      s.filter(p -> p.getFileName().toString().endsWith(".mp4")).forEach(p -> m.put(p.getFileName().toString(), p));
+    for (Path p : store.list(d, ".mp4")) {
+      m.put(p.getName(), p);
     }
     return m;
   }

@@ -117,25 +117,48 @@ public final class MetricsCsv {
 
   /** Writes a run as a metrics CSV (temp file + atomic rename). */
   public static void write(RunTable run, Path file) throws IOException {
-    Set<String> metricNames = run.metricNames();
-    List<String> header = new ArrayList<>(FIXED);
-    metricNames.forEach(m -> header.add(METRIC_PREFIX + m));
-    run.config().keySet().forEach(k -> header.add(CONFIG_PREFIX + k));
-    AtomicFiles.write(file, w -> {
-      try (CSVPrinter out = new CSVPrinter(w, CSVFormat.RFC4180.builder().setHeader(header.toArray(String[]::new)).build())) {
-        for (VideoScore v : run.videos()) {
-          List<Object> row = new ArrayList<>(Arrays.asList(run.runId(), v.promptId(), v.prompt(),
-              String.join(", ", v.concepts()), v.motionLevel(), v.seed() == null ? "" : v.seed(), v.status(),
-              v.videoPath() == null ? "" : v.videoPath(), v.gpuSeconds() == null ? "" : v.gpuSeconds()));
-          for (String m : metricNames) {
-            Double d = v.metrics().get(m);
-            row.add(d == null ? "" : d);
-          }
-          row.addAll(run.config().values());
-          out.printRecord(row);
+    byte[] csv = toCsv(run, List.copyOf(run.metricNames()), null);
+    AtomicFiles.writeBytes(file, out -> out.write(csv));
+  }
+
+  /**
+   * The one writer of the format (k5 evaluate's metrics.csv and every test fixture): {@link #FIXED}, then
+   * {@code error} when {@code errors} is given (prompt id -> why the row has no metrics; readers ignore the
+   * column), then {@code metric.*} in {@code metricNames} order, then {@code config.*}.
+   */
+  public static byte[] toCsv(RunTable run, List<String> metricNames, Map<String, String> errors) throws IOException {
+    List<String> header = header(metricNames, run.config().keySet(), errors != null);
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    try (CSVPrinter out = new CSVPrinter(new java.io.OutputStreamWriter(bytes, StandardCharsets.UTF_8),
+        CSVFormat.RFC4180.builder().setHeader(header.toArray(String[]::new)).build())) {
+      for (VideoScore v : run.videos()) {
+        List<Object> row = new ArrayList<>(Arrays.asList(run.runId(), v.promptId(), v.prompt(),
+            String.join(", ", v.concepts()), v.motionLevel(), v.seed() == null ? "" : v.seed(), v.status(),
+            v.videoPath() == null ? "" : v.videoPath(), v.gpuSeconds() == null ? "" : v.gpuSeconds()));
+        if (errors != null) {
+          row.add(errors.getOrDefault(v.promptId(), ""));
         }
+        for (String m : metricNames) {
+          Double d = v.metrics().get(m);
+          row.add(d == null ? "" : d);
+        }
+        row.addAll(run.config().values());
+        out.printRecord(row);
       }
-    });
+    }
+    return bytes.toByteArray();
+  }
+
+  /** The header {@link #toCsv} writes. */
+  public static List<String> header(List<String> metricNames, java.util.Collection<String> configKeys,
+      boolean withError) {
+    List<String> header = new ArrayList<>(FIXED);
+    if (withError) {
+      header.add("error");
+    }
+    metricNames.forEach(m -> header.add(METRIC_PREFIX + m));
+    configKeys.forEach(k -> header.add(CONFIG_PREFIX + k));
+    return header;
   }
 
   public static List<String> splitConcepts(String joined) {

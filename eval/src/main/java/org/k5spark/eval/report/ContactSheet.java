@@ -2,10 +2,11 @@ package org.k5spark.eval.report;
 
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
-import java.net.URI;
-import java.nio.file.Path;
+import java.io.IOException;
+import java.io.InputStream;
 import org.k5spark.core.video.Mp4Reader;
 import org.k5spark.core.video.VideoFrames;
+import org.k5spark.eval.store.RunStore;
 
 /**
  * A contact sheet of a video: {@code count} evenly spaced frames side by side, each scaled to
@@ -44,28 +45,23 @@ public final class ContactSheet {
   }
 
   /**
-   * The contact sheet of a local MP4 ({@code file:} URIs too), or null when the path is not local
-   * (object-store videos need a local copy) or the video cannot be read: a report without a thumbnail
-   * beats no report.
+   * The contact sheet of the MP4 at {@code videoPath}: a plain path, {@code file:}, {@code s3a://} or any other
+   * location the store can read (the video is streamed from it); null when there is no path or the video cannot
+   * be read (the caller counts those and says so: a report without a thumbnail beats no report).
    */
-  public static Thumbnail fromVideo(String videoPath, int count, int height) {
+  public static Thumbnail fromVideo(RunStore store, String videoPath, int count, int height) {
     if (videoPath == null || videoPath.isBlank()) {
       return null;
     }
-    Path p;
-    try {
-      p = videoPath.startsWith("file:") ? Path.of(URI.create(videoPath)) : videoPath.matches("^[a-zA-Z][a-zA-Z0-9+.-]*://.*")
-          ? null : Path.of(videoPath);
-    } catch (IllegalArgumentException e) {
+    try (InputStream in = store.open(store.location(videoPath))) {
+      return Thumbnail.of(of(new Mp4Reader().read(in, videoPath).frames(), count, height));
+    } catch (IOException | RuntimeException e) {
       return null;
     }
-    if (p == null) {
-      return null;
-    }
-    try {
-      return Thumbnail.of(of(new Mp4Reader().read(p).frames(), count, height));
-    } catch (RuntimeException e) {
-      return null;
-    }
+  }
+
+  /** {@link #fromVideo(RunStore, String, int, int)} through a store on the default Hadoop configuration. */
+  public static Thumbnail fromVideo(String videoPath, int count, int height) {
+    return fromVideo(RunStore.withConf(java.util.Map.of()), videoPath, count, height);
   }
 }

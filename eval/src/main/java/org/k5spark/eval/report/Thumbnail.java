@@ -20,14 +20,18 @@ public record Thumbnail(byte[] data, String mimeType) {
 
   /** Reads a PNG or JPEG file; the type comes from the magic bytes, not the file name. */
   public static Thumbnail read(Path file) throws IOException {
-    byte[] b = Files.readAllBytes(file);
+    return read(Files.readAllBytes(file), file.toString());
+  }
+
+  /** A PNG or JPEG from its bytes; {@code source} names it in errors. */
+  public static Thumbnail read(byte[] b, String source) throws IOException {
     if (b.length > 8 && (b[0] & 0xff) == 0x89 && b[1] == 'P' && b[2] == 'N' && b[3] == 'G') {
       return new Thumbnail(b, "image/png");
     }
     if (b.length > 3 && (b[0] & 0xff) == 0xFF && (b[1] & 0xff) == 0xD8 && (b[2] & 0xff) == 0xFF) {
       return new Thumbnail(b, "image/jpeg");
     }
-    throw new IOException(file + ": not a PNG or JPEG image");
+    throw new IOException(source + ": not a PNG or JPEG image");
   }
 
   public static Thumbnail of(BufferedImage image) {

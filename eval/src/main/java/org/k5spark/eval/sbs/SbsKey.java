@@ -40,18 +40,31 @@ public record SbsKey(@JsonProperty("format") String format, @JsonProperty("page_
   }
 
   public void write(Path file) throws IOException {
-    AtomicFiles.writeAtomically(file, JSON.writeValueAsString(this));
+    AtomicFiles.writeAtomically(file, toJson());
+  }
+
+  public String toJson() {
+    try {
+      return JSON.writeValueAsString(this);
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   public static SbsKey read(Path file) throws IOException {
+    return read(java.nio.file.Files.readAllBytes(file), file.toString());
+  }
+
+  /** The key from its bytes; {@code source} names it in errors. */
+  public static SbsKey read(byte[] json, String source) throws IOException {
     SbsKey k;
     try {
-      k = JSON.readValue(file.toFile(), SbsKey.class);
+      k = JSON.readValue(json, SbsKey.class);
     } catch (IOException e) {
-      throw new IOException(file + ": not an SBS key file: " + e.getMessage(), e);
+      throw new IOException(source + ": not an SBS key file: " + e.getMessage().lines().findFirst().orElse(""), e);
     }
     if (!FORMAT.equals(k.format()) || k.items() == null || k.pageId() == null) {
-      throw new IOException(file + ": not an SBS key file (format must be " + FORMAT + " with page_id and items)");
+      throw new IOException(source + ": not an SBS key file (format must be " + FORMAT + " with page_id and items)");
     }
     return k;
   }

@@ -5,9 +5,7 @@ import static org.k5spark.eval.report.Text.html;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -19,8 +17,8 @@ import java.util.SplittableRandom;
 import org.k5spark.eval.compare.RunTable;
 import org.k5spark.eval.compare.Vote;
 import org.k5spark.eval.compare.VideoScore;
-import org.k5spark.core.io.AtomicFiles;
 import org.k5spark.eval.report.Text;
+import org.k5spark.eval.store.RunStore;
 
 /**
  * Writes a static, blinded side-by-side voting page for two runs: {@code index.html} (one item per
@@ -29,9 +27,11 @@ import org.k5spark.eval.report.Text;
  * see {@link SbsKey}). Votes live in the browser's localStorage and are exported as JSON or CSV for
  * {@link SbsVotes}.
  *
- * <p>Video paths are linked as given (absolute paths become file:// URIs). If a path itself reveals
- * the run (e.g. {@code runs/baseline/p1.mp4}), use {@code copyVideos}: the files are copied next to the
- * page as {@code videos/<item>-left.mp4} / {@code -right.mp4}.
+ * <p>Without {@code copyVideos} video paths are linked as given (absolute paths become file:// URIs), so the
+ * page is blind only if the paths are: a run's own directory ({@code k5-out/seed42/videos/…}) tells the runs
+ * apart. With {@code copyVideos} every video is copied from wherever it lives (any Hadoop filesystem: file:,
+ * s3a:, hdfs:) next to the page as {@code videos/<item>-left.mp4} / {@code -right.mp4}: item numbers and
+ * sides are the only names on the page, and neither depends on the run.
  */
 public final class SbsPage {
   private static final String SCRIPT = resource("sbs.js");
@@ -39,8 +39,22 @@ public final class SbsPage {
   private SbsPage() {
   }
 
+  /** The page in a local directory (videos read through a store on the default Hadoop configuration). */
   public static SbsKey write(RunTable a, RunTable b, long seed, String title, boolean copyVideos, Path outDir)
       throws IOException {
+    RunStore store = RunStore.withConf(Map.of());
+    return write(a, b, seed, title, copyVideos, store, store.location(outDir.toAbsolutePath().toString()),
+        new ArrayList<>());
+  }
+
+  /**
+   * Writes the page and its key under {@code outDir} (any store location).
+   *
+   * @param uncopied receives, with {@code copyVideos}, the videos that could not be read: their side of the pair
+   *     gets no video (never the source path, which would unblind the page)
+   */
+  public static SbsKey write(RunTable a, RunTable b, long seed, String title, boolean copyVideos, RunStore store,
+      org.apache.hadoop.fs.Path outDir, List<String> uncopied) throws IOException {
     Map<String, List<VideoScore>> pa = a.byPrompt();
     Map<String, List<VideoScore>> pb = b.byPrompt();
     SplittableRandom rnd = new SplittableRandom(seed);
@@ -48,7 +62,6 @@ public final class SbsPage {
     List<String> unpaired = new ArrayList<>();
     pa.keySet().stream().filter(k -> !pb.containsKey(k)).forEach(unpaired::add);
     pb.keySet().stream().filter(k -> !pa.containsKey(k)).forEach(unpaired::add);
-    Files.createDirectories(outDir);
     StringBuilder body = new StringBuilder();
     int n = 0;
     for (Map.Entry<String, List<VideoScore>> e : pa.entrySet()) {
@@ -61,14 +74,14 @@ public final class SbsPage {
       VideoScore left = aLeft ? e.getValue().get(0) : vb.get(0);
       VideoScore right = aLeft ? vb.get(0) : e.getValue().get(0);
       items.add(new SbsKey.Item(item, e.getKey(), aLeft ? a.runId() : b.runId(), aLeft ? b.runId() : a.runId()));
-      String srcL = videoSrc(left, item + "-left", copyVideos, outDir);
-      String srcR = videoSrc(right, item + "-right", copyVideos, outDir);
+      String srcL = videoSrc(left, item + "-left", copyVideos, store, outDir, uncopied);
+      String srcR = videoSrc(right, item + "-right", copyVideos, store, outDir, uncopied);
       item(body, item, e.getValue().get(0), srcL, srcR);
     }
     String pageId = pageId(seed, a.runId(), b.runId(), items);
     SbsKey key = new SbsKey(SbsKey.FORMAT, pageId, seed, a.runId(), b.runId(), items, unpaired);
-    AtomicFiles.writeAtomically(outDir.resolve("index.html"), page(title, pageId, body, items.size()));
-    key.write(outDir.resolve("sbs-key.json"));
+    store.write(new org.apache.hadoop.fs.Path(outDir, "index.html"), page(title, pageId, body, items.size()));
+    store.write(new org.apache.hadoop.fs.Path(outDir, "sbs-key.json"), key.toJson());
     return key;
   }
 
@@ -121,19 +134,35 @@ public final class SbsPage {
         + "<script>" + SCRIPT + "</script>\n</body></html>\n";
   }
 
-  private static String videoSrc(VideoScore v, String name, boolean copy, Path outDir) throws IOException {
+  /**
+   * The video's src on the page. Copied: {@code videos/<item>-<side>.mp4}, whatever the source was called (a
+   * failed video, which has no file, gets no src). Not copied: the path as given.
+   */
+  private static String videoSrc(VideoScore v, String name, boolean copy, RunStore store,
+      org.apache.hadoop.fs.Path outDir, List<String> uncopied) throws IOException {
     String p = v.videoPath();
-    if (copy && p != null && !p.isBlank() && !p.contains("://")) {
-      Path src = Path.of(p);
-      if (Files.isRegularFile(src)) {
-        String ext = p.contains(".") ? p.substring(p.lastIndexOf('.')).replaceAll("[^.A-Za-z0-9]", "") : "";
-        Path dst = outDir.resolve("videos").resolve(name + ext);
-        Files.createDirectories(dst.getParent());
-        Files.copy(src, dst, StandardCopyOption.REPLACE_EXISTING);
-        return "videos/" + name + ext;
-      }
+    if (!copy) {
+      return Text.href(p);
     }
-    return Text.href(p);
+    if (p == null || p.isBlank() || !v.ok()) {
+      return "#";
+    }
+    // only the ".mp4" survives of the source name: anything else could carry the run's name
+    String ext = p.toLowerCase(java.util.Locale.ROOT).endsWith(".mp4") ? ".mp4" : "";
+    String file = name + ext;
+    org.apache.hadoop.fs.Path src;
+    try {
+      src = store.location(p);
+      if (!store.isFile(src)) {
+        uncopied.add(p);
+        return "#";
+      }
+    } catch (org.k5spark.eval.store.RunStoreException e) {
+      uncopied.add(p);
+      return "#";
+    }
+    store.copy(src, new org.apache.hadoop.fs.Path(new org.apache.hadoop.fs.Path(outDir, "videos"), file));
+    return "videos/" + file;
   }
 
   private static String pageId(long seed, String a, String b, List<SbsKey.Item> items) {

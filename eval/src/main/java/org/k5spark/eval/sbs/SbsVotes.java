@@ -26,9 +26,13 @@ public final class SbsVotes {
   }
 
   public static List<Vote> read(Path file, SbsKey key) throws IOException {
-    String text = Files.readString(file, StandardCharsets.UTF_8);
-    return text.stripLeading().startsWith("{") ? fromJson(text, file.toString(), key)
-        : fromCsv(new java.io.StringReader(text), file.toString(), key);
+    return read(Files.readString(file, StandardCharsets.UTF_8), file.toString(), key);
+  }
+
+  /** Votes from an export's text; {@code source} names it in errors. */
+  public static List<Vote> read(String text, String source, SbsKey key) throws IOException {
+    return text.stripLeading().startsWith("{") ? fromJson(text, source, key)
+        : fromCsv(new java.io.StringReader(text), source, key);
   }
 
   static List<Vote> fromJson(String text, String source, SbsKey key) throws IOException {

@@ -109,10 +109,9 @@ class CommandsTest {
     java.io.StringWriter err = new java.io.StringWriter();
     cl.setErr(new java.io.PrintWriter(err));
     int rc = cl.execute("--run", "A=" + f[0], "--run", "B=" + tmp.resolve("missing.csv"), "--out", tmp.toString());
-    // picocli's exit code for an exception escaping call(); its first line names the file. (A one-line message
-    // without the trace is issue 14, item 5; this pins today's exit code and line, not a bare "rc != 0".)
-    assertEquals(1, rc, err.toString());
-    assertEquals("java.nio.file.NoSuchFileException: " + tmp.resolve("missing.csv"),
-        err.toString().lines().findFirst().orElse(""));
+    // one line naming the location, no stack trace, exit REFUSED (RunStoreCommandsTest covers the other inputs)
+    assertEquals(org.k5spark.core.cli.ExitCode.REFUSED, rc, err.toString());
+    assertEquals("k5 compare: file:" + tmp.resolve("missing.csv") + ": no such file or run directory\n",
+        err.toString());
   }
 }

@@ -13,7 +13,7 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 import org.k5spark.eval.compare.RunTable;
 import org.k5spark.eval.stats.Bootstrap;
-import org.k5spark.jobs.spark.FsCommit;
+import org.k5spark.eval.store.FsCommit;
 import org.k5spark.jobs.spark.HadoopConf;
 import org.k5spark.jobs.spark.items.ItemJob;
 import org.k5spark.jobs.spark.items.ItemTask;

@@ -1,17 +1,12 @@
 package org.k5spark.jobs.evaluate;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.OutputStreamWriter;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.apache.commons.csv.CSVFormat;
-import org.apache.commons.csv.CSVPrinter;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -65,11 +60,7 @@ public final class MetricsTable {
   }
 
   public List<String> header() {
-    List<String> h = new ArrayList<>(MetricsCsv.FIXED);
-    h.add("error");
-    metricNames.forEach(m -> h.add(MetricsCsv.METRIC_PREFIX + m));
-    config.keySet().forEach(k -> h.add(MetricsCsv.CONFIG_PREFIX + k));
-    return h;
+    return MetricsCsv.header(metricNames, config.keySet(), true);
   }
 
   /** The same rows as {@code k5 compare} will see them. */
@@ -102,15 +93,11 @@ public final class MetricsTable {
     return v;
   }
 
+  /** The CSV copy, written by the one codec ({@link MetricsCsv#toCsv}). */
   public byte[] toCsv() throws IOException {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    try (CSVPrinter p = new CSVPrinter(new OutputStreamWriter(bytes, StandardCharsets.UTF_8),
-        CSVFormat.RFC4180.builder().setHeader(header().toArray(String[]::new)).build())) {
-      for (Row r : rows) {
-        p.printRecord(values(r, true).stream().map(o -> o == null ? "" : o).toList());
-      }
-    }
-    return bytes.toByteArray();
+    Map<String, String> errors = new LinkedHashMap<>();
+    rows.forEach(r -> errors.put(r.item().promptId(), r.error() == null ? "" : r.error()));
+    return MetricsCsv.toCsv(runTable(), metricNames, errors);
   }
 
   public Dataset<org.apache.spark.sql.Row> toDataFrame(SparkSession spark) {

@@ -13,7 +13,7 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
-import org.k5spark.jobs.spark.FsCommit;
+import org.k5spark.eval.store.FsCommit;
 import org.k5spark.jobs.spark.HadoopConf;
 import org.k5spark.jobs.spark.ModelFiles;
 import org.k5spark.jobs.spark.items.ItemJob;

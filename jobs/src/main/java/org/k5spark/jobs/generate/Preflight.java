@@ -10,7 +10,7 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.k5spark.core.config.ModelConfig;
 import org.k5spark.core.weights.WeightFileException;
-import org.k5spark.jobs.spark.FsCommit;
+import org.k5spark.eval.store.FsCommit;
 import org.k5spark.jobs.spark.ModelFiles;
 import org.k5spark.jobs.spark.items.ItemTask;
 import org.k5spark.jobs.spark.items.JobRefusal;

@@ -17,7 +17,7 @@ import org.k5spark.core.pipeline.ModelIdentity;
 import org.k5spark.core.pipeline.TextToVideo;
 import org.k5spark.core.pipeline.TextToVideoFactory;
 import org.k5spark.core.pipeline.VideoRequest;
-import org.k5spark.jobs.spark.FsCommit;
+import org.k5spark.eval.store.FsCommit;
 import org.k5spark.jobs.spark.LocalScratch;
 import org.k5spark.jobs.spark.ModelFiles;
 import org.k5spark.jobs.spark.TaskDevice;

@@ -20,7 +20,7 @@ import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
-import org.k5spark.jobs.spark.FsCommit;
+import org.k5spark.eval.store.FsCommit;
 
 /**
  * Every night's result, one row per night and gated metric (a skipped or failed night: one row with an

@@ -38,8 +38,9 @@ public class NightlyCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Option(names = "--config", description = "Nightly defaults YAML (keys = long option names). Default: the shipped"
-      + " configs/jobs/nightly.yaml.")
+  // --job-config, as k5 generate names its defaults file; --config is the older spelling, still accepted
+  @Option(names = {"--job-config", "--config"}, description = "Nightly defaults YAML (keys = long option names)."
+      + " Default: the shipped configs/jobs/nightly.yaml. (--config: the older name of this option.)")
   String config;
 
   @Option(names = "--home", description = "Nightly root (any Hadoop FS path): runs/, nights/, history.csv.")
@@ -146,6 +147,6 @@ public class NightlyCommand implements Callable<Integer> {
 
   /** Re-parses the YAML-derived options followed by this command's own, so the command line wins. */
   NightlyCommand withDefaults() {
-    return JobDefaults.apply(spec, config, DEFAULTS_RESOURCE, "--config", new NightlyCommand(local));
+    return JobDefaults.apply(spec, config, DEFAULTS_RESOURCE, "--job-config", new NightlyCommand(local));
   }
 }

@@ -1,8 +1,6 @@
 package org.k5spark.jobs.nightly;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Instant;
@@ -28,7 +26,8 @@ import org.k5spark.jobs.generate.GenerateVideosJob;
 import org.k5spark.jobs.generate.PromptReader;
 import org.k5spark.jobs.generate.PromptSelection;
 import org.k5spark.jobs.generate.Sampling;
-import org.k5spark.jobs.spark.FsCommit;
+import org.k5spark.eval.store.FsCommit;
+import org.k5spark.eval.store.RunStore;
 import org.k5spark.jobs.spark.ModelFiles;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -108,7 +107,7 @@ public final class NightlyRegression {
       }
       List<History.Row> withTonight = new ArrayList<>(history);
       withTonight.addAll(rows);
-      FsCommit.commitBytes(NightlyReport.page(c, v, withTonight).getBytes(StandardCharsets.UTF_8),
+      FsCommit.commitBytes(NightlyReport.page(c, v, withTonight, new RunStore(conf)).getBytes(StandardCharsets.UTF_8),
           new Path(cfg.night(), "report.html"), tmp, conf);
       FsCommit.commitBytes(NightlyReport.markdown(c, v).getBytes(StandardCharsets.UTF_8),
           new Path(cfg.night(), "summary.md"), tmp, conf);
@@ -160,8 +159,8 @@ public final class NightlyRegression {
 
   private static RunTable readMetrics(String runDir, String label, Configuration conf) throws IOException {
     Path csv = new Path(new Path(runDir, "eval"), "metrics.csv");
-    try (InputStream in = csv.getFileSystem(conf).open(csv)) {
-      return MetricsCsv.read(new InputStreamReader(in, StandardCharsets.UTF_8), csv.toString(), label);
+    try (var in = new RunStore(conf).reader(csv)) {
+      return MetricsCsv.read(in, csv.toString(), label);
     }
   }
 

@@ -16,6 +16,7 @@ import org.k5spark.eval.report.ContactSheet;
 import org.k5spark.eval.report.HtmlReport;
 import org.k5spark.eval.report.MarkdownSummary;
 import org.k5spark.eval.report.Thumbnail;
+import org.k5spark.eval.store.RunStore;
 
 /**
  * The night's report: the regular comparison report (candidate vs baseline, contact sheets) with the
@@ -25,9 +26,9 @@ import org.k5spark.eval.report.Thumbnail;
 final class NightlyReport {
   private NightlyReport() {}
 
-  static String page(Comparison c, Verdict v, List<History.Row> history) {
+  static String page(Comparison c, Verdict v, List<History.Row> history, RunStore store) {
     String title = "k5 nightly " + v.nightId() + ": " + v.status().toUpperCase(Locale.ROOT);
-    return new HtmlReport(c, sheets(c), title, 3).addSection(section(v, history)).render();
+    return new HtmlReport(c, sheets(c, store), title, 3).addSection(section(v, history)).render();
   }
 
   static String markdown(Comparison c, Verdict v) {
@@ -82,12 +83,12 @@ final class NightlyReport {
     return h.toString();
   }
 
-  /** Contact sheets of every scored local video, by prompt and run. */
-  private static Map<String, Map<String, Thumbnail>> sheets(Comparison c) {
+  /** Contact sheets of every scored video (wherever the store finds it), by prompt and run. */
+  private static Map<String, Map<String, Thumbnail>> sheets(Comparison c, RunStore store) {
     Map<String, Map<String, Thumbnail>> m = new LinkedHashMap<>();
     for (RunTable r : c.runs()) {
       for (VideoScore v : r.videos()) {
-        Thumbnail t = v.ok() ? ContactSheet.fromVideo(v.videoPath(), 6, 64) : null;
+        Thumbnail t = v.ok() ? ContactSheet.fromVideo(store, v.videoPath(), 6, 64) : null;
         if (t != null) {
           m.computeIfAbsent(v.promptId(), k -> new LinkedHashMap<>()).put(r.runId(), t);
         }

@@ -15,7 +15,7 @@ import java.nio.file.attribute.PosixFilePermissions;
  * Writes a local file through a temp file in the target directory and an atomic rename, so readers never
  * see a half-written checkpoint, video, report or CSV, and a crash leaves the old file or none. The result
  * is rw-r--r-- (createTempFile alone would leave it 0600, unreadable to other users and executors).
- * Hadoop filesystems (s3a, hdfs) go through the jobs module's FsCommit instead.
+ * Hadoop filesystems (s3a, hdfs) go through eval's store.FsCommit instead.
  */
 public final class AtomicFiles {
   /** Body of a text write: fills the writer (UTF-8). */

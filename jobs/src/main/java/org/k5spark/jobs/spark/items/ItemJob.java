@@ -5,13 +5,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
-import org.k5spark.jobs.spark.FsCommit;
+import org.k5spark.eval.store.FsCommit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -75,35 +76,61 @@ public final class ItemJob {
   }
 
   /**
-   * Commits one table of the job: its CSV copy atomically, and its Parquet copy so that no reader ever finds a
-   * half-written table under the final name. On a real filesystem the table is written under a temporary name
-   * and renamed onto the final one (a kill leaves the old table or the new one, plus a temporary directory the
-   * next run removes); on an object store Spark's committer writes it (configure the S3A committers, see
-   * submit/spark-submit-gpu.sh) and {@code _SUCCESS} marks it complete.
+   * Test hook (never set in production): a file name; the job's commit writes it and then waits before putting a
+   * Parquet copy under its final name, so a process-level test can kill -9 the driver at the worst moment.
+   */
+  public static final String STALL_ENV = "K5_TEST_STALL_TABLE_COMMIT";
+
+  /**
+   * Commits one table of the job: its CSV copy atomically ({@link FsCommit}), then its Parquet copy so that no
+   * reader ever finds a half-written table under the final name, on any filesystem and with any Spark committer:
+   * Spark writes the table (one partition) under {@code tmp}; its one data file is then committed into the final
+   * directory under a fixed name, {@code part-00000<.codec>.parquet}, by {@link FsCommit} (a rename onto the old
+   * file on file:/hdfs:, one PUT replacing it on an object store, where a directory rename would be a non-atomic
+   * copy of every object). A kill at any moment leaves the old table or the new one, plus staging under
+   * {@code tmp} that the next run removes; the next run rebuilds both copies from the part files.
    */
   public static void commitTable(byte[] csv, Path csvPath, Dataset<Row> table, Path parquetPath, Path tmp,
       Configuration conf) throws IOException {
     FsCommit.commitBytes(csv, csvPath, tmp, conf);
     FileSystem fs = parquetPath.getFileSystem(conf);
-    if (FsCommit.isObjectStore(fs)) {
-      table.coalesce(1).write().mode(SaveMode.Overwrite).parquet(parquetPath.toString());
-      return;
-    }
     Path staged = new Path(tmp, parquetPath.getName() + "." + UUID.randomUUID());
     table.coalesce(1).write().mode(SaveMode.ErrorIfExists).parquet(staged.toString());
-    Path old = new Path(tmp, parquetPath.getName() + ".old." + UUID.randomUUID());
-    boolean hadOld = fs.exists(parquetPath);
-    if (hadOld && !fs.rename(parquetPath, old)) {
-      throw new IOException("could not move " + parquetPath + " aside to " + old);
-    }
-    if (!fs.rename(staged, parquetPath)) {
-      if (hadOld) {
-        fs.rename(old, parquetPath);
+    List<Path> data = new ArrayList<>();
+    for (FileStatus st : fs.listStatus(staged)) {
+      String n = st.getPath().getName();
+      if (st.isFile() && n.startsWith("part-") && n.endsWith(".parquet")) {
+        data.add(st.getPath());
       }
-      throw new IOException("could not rename " + staged + " to " + parquetPath);
     }
-    if (hadOld) {
-      fs.delete(old, true);
+    if (data.size() != 1) {
+      throw new IOException("expected one Parquet data file in " + staged + ", found " + data.size());
+    }
+    String name = data.get(0).getName();
+    // part-00000-<uuid>-c000.snappy.parquet -> part-00000.snappy.parquet: the same name on every run
+    Path dest = new Path(parquetPath, "part-00000" + name.substring(name.indexOf('.')));
+    stallForTest(dest);
+    FsCommit.commitCopy(data.get(0), dest, tmp, conf);
+    for (FileStatus st : fs.listStatus(parquetPath)) {
+      if (!st.getPath().getName().equals(dest.getName())) {
+        // an older layout's part-<uuid> files or a _SUCCESS: readers must see the committed file alone
+        fs.delete(st.getPath(), true);
+      }
+    }
+    fs.delete(staged, true);
+  }
+
+  private static void stallForTest(Path dest) throws IOException {
+    String marker = System.getenv(STALL_ENV);
+    if (marker == null || marker.isBlank()) {
+      return;
+    }
+    java.nio.file.Files.writeString(java.nio.file.Path.of(marker), dest.toString());
+    try {
+      Thread.sleep(Long.MAX_VALUE);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted in the " + STALL_ENV + " hook", e);
     }
   }
 }

@@ -1,4 +1,4 @@
-package org.k5spark.jobs.spark;
+package org.k5spark.eval.store;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -29,14 +29,5 @@ class FsCommitTest {
       assertEquals(List.of("run/videos/a.mp4"), files);
     }
     assertFalse(FsCommit.isObjectStore(org.apache.hadoop.fs.FileSystem.getLocal(conf)));
-  }
-
-  @Test
-  void localModelPathsAreUsedInPlace() throws Exception {
-    Path model = Files.writeString(tmp.resolve("m.yaml"), "x: 1\n");
-    assertEquals(model.toString(), ModelFiles.localize(model.toString(), new Configuration(), tmp.resolve("cache")));
-    assertEquals(model.toString(), ModelFiles.localize(model.toUri().toString(), new Configuration(), tmp.resolve("cache")));
-    assertEquals(null, ModelFiles.localize(null, new Configuration(), tmp));
-    assertFalse(Files.exists(tmp.resolve("cache")));
   }
 }

@@ -1,4 +1,4 @@
-package org.k5spark.jobs.spark;
+package org.k5spark.eval.store;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -43,7 +43,15 @@ public final class FsCommit {
     return commit(new java.io.ByteArrayInputStream(bytes), dest, tmpDir, conf);
   }
 
-  private static long commit(InputStream in, Path dest, Path tmpDir, Configuration conf) throws IOException {
+  /** Copies {@code src} (any Hadoop FS) to {@code dest} (any other); returns the number of bytes committed. */
+  public static long commitCopy(Path src, Path dest, Path tmpDir, Configuration conf) throws IOException {
+    try (InputStream in = src.getFileSystem(conf).open(src)) {
+      return commit(in, dest, tmpDir, conf);
+    }
+  }
+
+  /** Commits what {@code in} holds (read to its end, not closed here) to {@code dest}. */
+  public static long commit(InputStream in, Path dest, Path tmpDir, Configuration conf) throws IOException {
     FileSystem fs = dest.getFileSystem(conf);
     if (isObjectStore(fs)) {
       try (FSDataOutputStream out = fs.create(dest, true)) {
