@@ -168,7 +168,7 @@ def main():
     args = EasyDict(small=False, mixed_precision=False, alternate_corr=False)
     shapes = {k: list(v.shape) for k, v in RAFT(EasyDict(args)).state_dict().items()}
     sd = {"module." + k: v for k, v in recipe_weights(shapes, a.seed, a.gain).items()}
-    nparams = sum(int(np.prod(s)) for k, s in shapes.items() if "running" not in k and "num_batches" not in k)
+    nparams = sum(p.numel() for p in RAFT(EasyDict(args)).parameters())  # unique: norm3 aliases downsample.1
 
     DynamicDegree = upstream_dynamic_degree_class()
     dd = DynamicDegree.__new__(DynamicDegree)

@@ -6,7 +6,7 @@ import java.util.Map;
 /**
  * The parameter names and shapes of the original RAFT (princeton-vl, "things" model as vendored by VBench:
  * {@code small=False}, hidden 128, context 128, 4 correlation levels of radius 4), without the DataParallel
- * {@code module.} prefix raft-things.pth carries. 5,257,984 trainable parameters.
+ * {@code module.} prefix raft-things.pth carries. 5,257,536 trainable parameters.
  *
  * <p>Only what the forward pass reads is listed: the context encoder's {@code layerN.0.norm3} is the same
  * module as {@code layerN.0.downsample.1} upstream (the state_dict holds it twice, the later key wins on load),

@@ -17,6 +17,14 @@ public final class NativeOps {
   /** PyTorch's default eps of BatchNorm2d / InstanceNorm2d. */
   public static final double NORM_EPS = 1e-5;
 
+  static {
+    // libtorch asks NNPACK about every stride-1 conv2d and, on CPUs it does not support, prints a warning line
+    // per call (hundreds per RAFT pass). NNPACK only ever runs for batches >= 16, which no caller here uses, so
+    // switching it off changes no result, only the noise.
+    TorchRuntime.init();
+    torch.globalContext().setUserEnabledNNPACK(false);
+  }
+
   private NativeOps() {}
 
   /** {@code F.conv2d(x, w, b, stride, padding)} with dilation 1, groups 1; {@code b} may be null. */
