@@ -16,6 +16,7 @@ import org.k5spark.eval.flow.FrameInterpolator;
 import org.k5spark.eval.flow.LinearBlendInterpolator;
 import org.k5spark.eval.flow.OpticalFlowEstimator;
 import org.k5spark.eval.flow.Unavailable;
+import org.k5spark.eval.raft.FlowChoice;
 import org.k5spark.eval.metrics.MetricResult;
 import org.k5spark.eval.metrics.MetricSet;
 import org.k5spark.eval.metrics.FormatCheck;
@@ -54,7 +55,8 @@ public final class MetricsCommand implements Callable<Integer> {
   @Option(names = "--prompt", description = "the prompt the video was generated from (recorded; used by text_video_alignment)")
   String prompt;
 
-  @Option(names = "--flow", defaultValue = "farneback", description = "flow estimator for dynamic_degree: ${COMPLETION-CANDIDATES}")
+  @Option(names = "--flow", description = "flow estimator for dynamic_degree and the static filter:"
+      + " ${COMPLETION-CANDIDATES} (default: raft when --weights-dir holds raft-things.safetensors, else farneback)")
   Flow flow;
 
   @Option(names = "--interpolator", defaultValue = "flow",
@@ -101,8 +103,10 @@ public final class MetricsCommand implements Callable<Integer> {
     long t1 = System.nanoTime();
     MetricSet.Timed timed;
     try (ModelMetrics models = weightsDir == null ? ModelMetrics.none()
-        : ModelMetrics.create(weightsDir, TorchRuntime.device(device))) {
-      timed = metricSet(models).runTimed(decoded.frames(), prompt);
+        : ModelMetrics.create(weightsDir, TorchRuntime.device(device));
+        FlowChoice flows = FlowChoice.open(flow == null ? null : flow.name(), weightsDir,
+            weightsDir == null ? null : TorchRuntime.device(device))) {
+      timed = metricSet(models, flows.estimator()).runTimed(decoded.frames(), prompt);
     }
     Map<String, MetricResult> results = timed.results();
     long t2 = System.nanoTime();
@@ -140,9 +144,8 @@ public final class MetricsCommand implements Callable<Integer> {
     throw new CommandLine.ParameterException(spec.commandLine(), "--expect-size must be WIDTHxHEIGHT, got " + expectSize);
   }
 
-  private MetricSet metricSet(ModelMetrics models) {
+  private MetricSet metricSet(ModelMetrics models, OpticalFlowEstimator flowEstimator) {
     OpticalFlowEstimator farneback = new FarnebackFlow();
-    OpticalFlowEstimator flowEstimator = flow == Flow.raft ? Unavailable.raft() : farneback;
     FrameInterpolator interp = switch (interpolator) {
       case flow -> new FlowWarpInterpolator(farneback);
       case linear -> new LinearBlendInterpolator();

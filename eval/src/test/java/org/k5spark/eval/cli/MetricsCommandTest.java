@@ -69,7 +69,7 @@ class MetricsCommandTest {
     JsonNode m = new ObjectMapper().readTree(r.out()).get("metrics");
     assertEquals("raft", m.get("dynamic_degree").get("estimator").asText());
     assertTrue(m.get("dynamic_degree").get("value").isNull());
-    assertEquals("no weights (RAFT raft-things.pth not ported)", m.get("dynamic_degree").get("not_computed").asText());
+    assertEquals("no weights (no weights directory configured)", m.get("dynamic_degree").get("not_computed").asText());
     assertEquals("amt-s", m.get("motion_smoothness").get("estimator").asText());
     assertTrue(m.get("motion_smoothness").get("value").isNull());
     assertEquals("no weights (AMT-S amt-s.pth not ported)", m.get("motion_smoothness").get("not_computed").asText());

@@ -20,6 +20,7 @@ import org.k5spark.core.video.VideoFileException;
 import org.k5spark.eval.metrics.MetricResult;
 import org.k5spark.eval.metrics.MetricSet;
 import org.k5spark.eval.metrics.ModelMetrics;
+import org.k5spark.eval.raft.FlowChoice;
 import org.k5spark.jobs.spark.ModelFiles;
 import org.k5spark.jobs.spark.TaskDevice;
 import org.k5spark.jobs.spark.items.ItemTask;
@@ -56,10 +57,11 @@ public final class EvalWork implements ItemWork<EvalItem, EvalRecord, EvalRecord
   record Key(String weightsDir, String device) {}
 
   /** A metric set and the models it owns. */
-  record Scorer(MetricSet metrics, ModelMetrics models) implements AutoCloseable {
+  record Scorer(MetricSet metrics, ModelMetrics models, FlowChoice flows) implements AutoCloseable {
     @Override
     public void close() {
       models.close();
+      flows.close();
     }
   }
 
@@ -136,18 +138,22 @@ public final class EvalWork implements ItemWork<EvalItem, EvalRecord, EvalRecord
 
   private Scorer build(Key key, Configuration conf) {
     ModelMetrics models;
+    java.nio.file.Path local = null;
     if (key.weightsDir() == null) {
       models = ModelMetrics.none();
     } else {
       try {
-        models = ModelMetrics.create(java.nio.file.Path.of(ModelFiles.localize(key.weightsDir(), conf)),
-            TorchRuntime.device(key.device()));
+        local = java.nio.file.Path.of(ModelFiles.localize(key.weightsDir(), conf));
+        models = ModelMetrics.create(local, TorchRuntime.device(key.device()));
       } catch (IOException e) {
         throw new java.io.UncheckedIOException("cannot fetch metric weights " + key.weightsDir(), e);
       }
     }
-    return new Scorer(MetricSet.with(new org.k5spark.eval.flow.FarnebackFlow(),
-        new org.k5spark.eval.flow.FlowWarpInterpolator(new org.k5spark.eval.flow.FarnebackFlow()), models), models);
+    // dynamic_degree / static filter: VBench's RAFT when the weights directory holds it, else Farneback
+    FlowChoice flows = FlowChoice.open(null, local, local == null ? null : TorchRuntime.device(key.device()));
+    return new Scorer(MetricSet.with(flows.estimator(),
+        new org.k5spark.eval.flow.FlowWarpInterpolator(new org.k5spark.eval.flow.FarnebackFlow()), models), models,
+        flows);
   }
 
   private static EvalRecord record(EvalItem item, String status, String error, long bytes,
