@@ -38,9 +38,9 @@ final class StateDictUnpickler {
   /** The Python None (null is not allowed on the stack). */
   enum None { NONE }
 
-  private enum Global { REBUILD_TENSOR_V2, REBUILD_PARAMETER, ORDERED_DICT }
+  enum Global { REBUILD_TENSOR_V2, REBUILD_PARAMETER, ORDERED_DICT }
 
-  private record StorageType(String name, Dtype dtype) {}
+  record StorageType(String name, Dtype dtype) {}
 
   private static final Object MARK = new Object();
   private static final int MAX_MEMO = 1 << 22;
@@ -180,7 +180,7 @@ final class StateDictUnpickler {
         case '0' -> pop();
         case '1' -> popMark();
         case '2' -> push(peek());
-        default -> throw refuse("opcode " + opName(op));
+        default -> throw refuse("opcode " + PickleText.opName(op));
       }
     }
   }
@@ -199,7 +199,7 @@ final class StateDictUnpickler {
         if (d != null) {
           return new StorageType(full, d);
         }
-        throw refuse("global '" + printable(full) + "'");
+        throw refuse("global '" + PickleText.printable(full) + "'");
     }
   }
 
@@ -209,16 +209,16 @@ final class StateDictUnpickler {
         && t.items().get(1) instanceof StorageType type && t.items().get(2) instanceof String key
         && t.items().get(3) instanceof String && t.items().get(4) instanceof Long numel && numel >= 0) {
       if (key.isEmpty() || !key.chars().allMatch(c -> c >= '0' && c <= '9')) {
-        throw refuse("storage key '" + printable(key) + "' (expected a decimal record name)");
+        throw refuse("storage key '" + PickleText.printable(key) + "' (expected a decimal record name)");
       }
       return new StorageRef(key, type.dtype(), numel);
     }
-    throw refuse("persistent id " + describe(pid) + " (expected ('storage', torch.*Storage, key, location, numel))");
+    throw refuse("persistent id " + PickleText.describe(pid) + " (expected ('storage', torch.*Storage, key, location, numel))");
   }
 
   private Object reduce(Object callable, Object args) {
     if (!(args instanceof Tuple t)) {
-      throw refuse("REDUCE with " + describe(args) + " as arguments");
+      throw refuse("REDUCE with " + PickleText.describe(args) + " as arguments");
     }
     List<Object> a = t.items();
     if (callable == Global.ORDERED_DICT && a.isEmpty()) {
@@ -239,7 +239,7 @@ final class StateDictUnpickler {
         && a.get(1) instanceof Boolean && a.get(2) instanceof Map<?, ?> hooks && hooks.isEmpty()) {
       return tensor;
     }
-    throw refuse("REDUCE of " + describe(callable) + " on " + describe(args));
+    throw refuse("REDUCE of " + PickleText.describe(callable) + " on " + PickleText.describe(args));
   }
 
   private void build(Object state, Object target) {
@@ -247,26 +247,26 @@ final class StateDictUnpickler {
     if (target instanceof Map<?, ?> && (state instanceof Map<?, ?> || state == None.NONE)) {
       return;
     }
-    throw refuse("BUILD of " + describe(target));
+    throw refuse("BUILD of " + PickleText.describe(target));
   }
 
   @SuppressWarnings("unchecked")
   private void setItem(Object d, Object k, Object v) {
     if (!(d instanceof Map<?, ?>)) {
-      throw refuse("SETITEM on " + describe(d));
+      throw refuse("SETITEM on " + PickleText.describe(d));
     }
     if (!(k instanceof String || k instanceof Long || k instanceof Boolean)) {
-      throw refuse("dict key " + describe(k));
+      throw refuse("dict key " + PickleText.describe(k));
     }
     if (((Map<Object, Object>) d).putIfAbsent(k, v) != null) {
-      throw refuse("duplicate key '" + printable(String.valueOf(k)) + "'");
+      throw refuse("duplicate key '" + PickleText.printable(String.valueOf(k)) + "'");
     }
   }
 
   @SuppressWarnings("unchecked")
   private List<Object> list(Object o, String op) {
     if (!(o instanceof ArrayList<?>)) {
-      throw refuse(op + " on " + describe(o));
+      throw refuse(op + " on " + PickleText.describe(o));
     }
     return (List<Object>) o;
   }
@@ -275,7 +275,7 @@ final class StateDictUnpickler {
     long[] out = new long[t.items().size()];
     for (int i = 0; i < out.length; i++) {
       if (!(t.items().get(i) instanceof Long v) || v < 0) {
-        throw refuse("tensor " + what + " " + describe(t));
+        throw refuse("tensor " + what + " " + PickleText.describe(t));
       }
       out[i] = v;
     }
@@ -410,68 +410,5 @@ final class StateDictUnpickler {
     throw refuse("GLOBAL name without a newline in 256 bytes");
   }
 
-  private static String describe(Object o) {
-    if (o instanceof Global g) {
-      return switch (g) {
-        case REBUILD_TENSOR_V2 -> "torch._utils._rebuild_tensor_v2";
-        case REBUILD_PARAMETER -> "torch._utils._rebuild_parameter";
-        case ORDERED_DICT -> "collections.OrderedDict";
-      };
-    }
-    if (o instanceof StorageType s) {
-      return s.name();
-    }
-    if (o instanceof StorageRef) {
-      return "a storage";
-    }
-    if (o instanceof TensorRef) {
-      return "a tensor";
-    }
-    if (o instanceof Tuple t) {
-      return "a tuple of " + t.items().size();
-    }
-    if (o instanceof Map<?, ?>) {
-      return "a dict";
-    }
-    if (o instanceof List<?>) {
-      return "a list";
-    }
-    if (o instanceof String s) {
-      return "'" + printable(s.length() > 40 ? s.substring(0, 40) + "…" : s) + "'";
-    }
-    return String.valueOf(o);
-  }
 
-  /** Keeps a hostile name on one line: control characters become \\xNN. */
-  static String printable(String s) {
-    StringBuilder b = new StringBuilder();
-    for (char c : s.toCharArray()) {
-      if (c < 0x20 || c == 0x7f) {
-        b.append(String.format("\\x%02x", (int) c));
-      } else {
-        b.append(c);
-      }
-    }
-    return b.toString();
-  }
-
-  private static final String[] NAMES = new String[256];
-
-  static {
-    Object[][] names = {{'i', "INST"}, {'o', "OBJ"}, {0x81, "NEWOBJ"}, {0x92, "NEWOBJ_EX"}, {0x82, "EXT1"},
-        {0x83, "EXT2"}, {0x84, "EXT4"}, {'P', "PERSID"}, {'I', "INT"}, {'L', "LONG"}, {'S', "STRING"},
-        {'V', "UNICODE"}, {'F', "FLOAT"}, {0x8b, "LONG4"}, {0x96, "BYTEARRAY8"}, {0x97, "NEXT_BUFFER"},
-        {0x98, "READONLY_BUFFER"}, {0x90, "ADDITEMS"}, {0x8f, "EMPTY_SET"}, {0x91, "FROZENSET"},
-        {0x8e, "BINBYTES8"}, {'l', "LIST"}, {'d', "DICT"}, {'g', "GET"}, {'p', "PUT"}, {'C', "SHORT_BINBYTES"},
-        {'B', "BINBYTES"}, {'U', "SHORT_BINSTRING"}, {'T', "BINSTRING"}};
-    for (Object[] n : names) {
-      int code = n[0] instanceof Character ch ? ch : (Integer) n[0];
-      NAMES[code] = (String) n[1];
-    }
-  }
-
-  private static String opName(int op) {
-    String hex = String.format("0x%02x", op);
-    return NAMES[op] != null ? NAMES[op] + " (" + hex + ")" : hex;
-  }
 }

@@ -78,13 +78,13 @@ public final class TorchCheckpoint implements TensorSource {
 
   private static Map<String, Tensor> read(Path path, ZipFile zip) {
     long fileSize = path.toFile().length();
-    Map<String, ZipEntry> entries = new HashMap<>();
+    Map<String, ZipEntry> entries = new LinkedHashMap<>();
     String prefix = null;
     for (var it = zip.entries(); it.hasMoreElements(); ) {
       ZipEntry e = it.nextElement();
       String name = e.getName();
       if (entries.put(name, e) != null) {
-        throw new WeightFileException(path + ": zip entry '" + StateDictUnpickler.printable(name) + "' appears twice");
+        throw new WeightFileException(path + ": zip entry '" + PickleText.printable(name) + "' appears twice");
       }
       int slash = name.indexOf('/');
       String p = slash < 0 ? "" : name.substring(0, slash + 1);
@@ -92,15 +92,7 @@ public final class TorchCheckpoint implements TensorSource {
         prefix = p;
       } else if (!prefix.equals(p) || p.isEmpty()) {
         throw new WeightFileException(path + ": zip entries under more than one top folder ('" + prefix + "', '"
-            + StateDictUnpickler.printable(p) + "'): not a torch.save archive");
-      }
-      if (e.getMethod() != ZipEntry.STORED || e.getSize() != e.getCompressedSize()) {
-        throw new WeightFileException(path + ": zip entry '" + StateDictUnpickler.printable(name)
-            + "' is compressed (method " + e.getMethod() + "); torch.save stores every entry uncompressed");
-      }
-      if (e.getSize() < 0 || e.getSize() > fileSize) {
-        throw new WeightFileException(path + ": zip entry '" + StateDictUnpickler.printable(name) + "' declares "
-            + e.getSize() + " bytes in a file of " + fileSize);
+            + PickleText.printable(p) + "'): not a torch.save archive");
       }
     }
     if (prefix == null || prefix.isEmpty()) {
@@ -113,6 +105,17 @@ public final class TorchCheckpoint implements TensorSource {
           + " torch; from safetensors.torch import save_file; m = torch.jit.load(sys.argv[1], map_location='cpu');"
           + " save_file({k: v.contiguous() for k, v in m.state_dict().items()}, sys.argv[2])\" IN.pt OUT.safetensors");
     }
+    for (ZipEntry e : entries.values()) {
+      // stored entries only: a declared size is then the bytes on disk, so nothing can inflate (no zip bombs)
+      if (e.getMethod() != ZipEntry.STORED || e.getSize() != e.getCompressedSize()) {
+        throw new WeightFileException(path + ": zip entry '" + PickleText.printable(e.getName())
+            + "' is compressed (method " + e.getMethod() + "); torch.save stores every entry uncompressed");
+      }
+      if (e.getSize() < 0 || e.getSize() > fileSize) {
+        throw new WeightFileException(path + ": zip entry '" + PickleText.printable(e.getName()) + "' declares "
+            + e.getSize() + " bytes in a file of " + fileSize);
+      }
+    }
     ZipEntry pkl = entries.get(prefix + "data.pkl");
     if (pkl == null) {
       throw new WeightFileException(path + ": no " + prefix + "data.pkl in the zip: not a torch.save archive");
@@ -121,7 +124,7 @@ public final class TorchCheckpoint implements TensorSource {
     if (order != null) {
       String bo = new String(bytes(path, zip, order, 16), StandardCharsets.US_ASCII).trim();
       if (!bo.equals("little")) {
-        throw new WeightFileException(path + ": byteorder '" + StateDictUnpickler.printable(bo)
+        throw new WeightFileException(path + ": byteorder '" + PickleText.printable(bo)
             + "'; only little-endian checkpoints are read");
       }
     }
@@ -175,7 +178,7 @@ public final class TorchCheckpoint implements TensorSource {
       String key = prefix + e.getKey();
       if (e.getValue() instanceof TensorRef t) {
         if (out.put(key, t) != null) {
-          throw new WeightFileException(path + ": tensor key '" + StateDictUnpickler.printable(key)
+          throw new WeightFileException(path + ": tensor key '" + PickleText.printable(key)
               + "' appears twice once nested dicts are flattened");
         }
       } else if (e.getValue() instanceof Map<?, ?> m) {
@@ -187,14 +190,14 @@ public final class TorchCheckpoint implements TensorSource {
   private static String keyList(Object root) {
     List<String> keys = new ArrayList<>();
     if (root instanceof Map<?, ?> m) {
-      m.keySet().stream().limit(8).forEach(k -> keys.add(StateDictUnpickler.printable(String.valueOf(k))));
+      m.keySet().stream().limit(8).forEach(k -> keys.add(PickleText.printable(String.valueOf(k))));
     }
     return keys.toString();
   }
 
   private static Tensor check(Path path, String prefix, Map<String, ZipEntry> entries, Map<String, Dtype> storageTypes,
       String key, TensorRef t) {
-    String where = path + ": tensor '" + StateDictUnpickler.printable(key) + "'";
+    String where = path + ": tensor '" + PickleText.printable(key) + "'";
     StateDictUnpickler.StorageRef s = t.storage();
     ZipEntry data = entries.get(prefix + "data/" + s.key());
     if (data == null) {
@@ -227,7 +230,8 @@ public final class TorchCheckpoint implements TensorSource {
       long begin = t.offset() * es;
       return new Tensor(new TensorInfo(key, s.dtype(), t.shape(), begin, begin + numel * es), t, data);
     } catch (ArithmeticException overflow) {
-      throw new WeightFileException(where + ": declared sizes overflow 64 bits");
+      throw new WeightFileException(where + ": declared sizes overflow 64 bits (storage of " + s.numel() + " "
+          + s.dtype() + " elements, view shape " + java.util.Arrays.toString(t.shape()) + ")");
     }
   }
 
