@@ -26,7 +26,9 @@ public enum VitLayout {
   /** Keys of the checkpoint that belong to the image tower (CLIP files also hold the text tower). */
   public boolean owns(String key) {
     if (this == CLIP_TEXT) {
-      return !key.startsWith("visual.") && !key.equals("logit_scale");
+      // a state_dict taken from OpenAI's TorchScript .pt also holds the scalars build_model() deletes
+      return !key.startsWith("visual.") && !key.equals("logit_scale") && !key.equals("input_resolution")
+          && !key.equals("context_length") && !key.equals("vocab_size");
     }
     return key.startsWith(prefix);
   }
