@@ -66,14 +66,21 @@ def good():
     return sd
 
 
+def entry(name, compress=zipfile.ZIP_STORED):
+    """A zip entry with a fixed date, so regenerating gives the same bytes."""
+    info = zipfile.ZipInfo(name, date_time=(2026, 1, 1, 0, 0, 0))
+    info.compress_type = compress
+    return info
+
+
 def write_zip(path, pkl, storages, compress=zipfile.ZIP_STORED, extra=()):
     with zipfile.ZipFile(path, "w", compress) as z:
-        z.writestr("archive/data.pkl", pkl)
+        z.writestr(entry("archive/data.pkl", compress), pkl)
         for k, b in storages.items():
-            z.writestr("archive/data/" + k, b)
-        z.writestr("archive/version", "3\n")
+            z.writestr(entry("archive/data/" + k, compress), b)
+        z.writestr(entry("archive/version", compress), "3\n")
         for name, b in extra:
-            z.writestr(name, b)
+            z.writestr(entry(name, compress), b)
 
 
 def fake_storage_pickle(obj, numel=None, protocol=2):
@@ -113,9 +120,9 @@ def rezip(src, dst, edit_pkl=None, drop=None, replace=None, extra=()):
                 b = replace[info.filename]
             if drop and info.filename == drop:
                 continue
-            zo.writestr(info.filename, b)
+            zo.writestr(entry(info.filename), b)
         for name, b in extra:
-            zo.writestr(name, b)
+            zo.writestr(entry(name), b)
 
 
 def main():
@@ -134,6 +141,7 @@ def main():
     torch.save({"model": lin.state_dict()}, p("model_wrapped.pth"))
     with open(p("expected.json"), "w") as f:
         json.dump({"dtypes": expected_json(sd),
+                   "linear": expected_json(lin.state_dict()),
                    "nested": expected_json({"enc.weight": lin.weight, "enc.bias": lin.bias,
                                             "scale": torch.tensor([2.0])})}, f, indent=1, sort_keys=True)
 
@@ -182,7 +190,10 @@ def main():
     with open(p("h_truncated.pth"), "wb") as f:
         f.write(whole[: len(whole) // 2])
     torch.save(lin.state_dict(), p("h_legacy.pth"), _use_new_zipfile_serialization=False)
-    torch.jit.save(torch.jit.script(lin), p("h_torchscript.pt"))
+    # TorchScript: data.pkl pickles the module tree (__torch__ classes, NEWOBJ, BUILD); read as data, code/ ignored
+    torch.jit.save(torch.jit.script(lin), p("script_linear.pt"))
+    # ... but a TorchScript archive is no licence for other globals
+    rezip(p("h_posix_system.pth"), p("h_script_posix.pt"), extra=[("h_posix_system/constants.pkl", b"\x80\x02).")])
 
     for n in live:
         check_live(p(n))

@@ -13,6 +13,8 @@ final class PickleText {
         case REBUILD_TENSOR_V2 -> "torch._utils._rebuild_tensor_v2";
         case REBUILD_PARAMETER -> "torch._utils._rebuild_parameter";
         case ORDERED_DICT -> "collections.OrderedDict";
+        case SCRIPT_LIST -> "torch.jit._pickle.build_*list";
+        case SCRIPT_TYPE_TAG -> "torch.jit._pickle.restore_type_tag";
       };
     }
     if (o instanceof StateDictUnpickler.StorageType s) {
@@ -27,11 +29,17 @@ final class PickleText {
     if (o instanceof StateDictUnpickler.Tuple t) {
       return "a tuple of " + t.items().size();
     }
+    if (o instanceof StateDictUnpickler.ScriptObject s) {
+      return "a " + s.className;
+    }
     if (o instanceof Map<?, ?>) {
       return "a dict";
     }
     if (o instanceof List<?>) {
       return "a list";
+    }
+    if (o instanceof StateDictUnpickler.ScriptClass c) {
+      return c.name();
     }
     if (o instanceof String s) {
       return "'" + printable(s.length() > 40 ? s.substring(0, 40) + "…" : s) + "'";

@@ -18,6 +18,11 @@ import java.util.Map;
  * A global is checked the moment it is named, so no other callable ever exists here; REDUCE applies only those
  * three, and BUILD only to an OrderedDict (its {@code _metadata}). This is torch.load(weights_only=True)'s
  * contract by construction. Anything else ends the read with one {@link Refused} naming the opcode or global.
+ *
+ * <p>The {@code data.pkl} of a TorchScript archive (torch.jit.save; OpenAI CLIP's .pt) pickles the module tree
+ * instead: {@code __torch__.*} classes created by NEWOBJ with no arguments and given their attributes (submodules,
+ * parameters, flags) by BUILD. With {@code scriptModules} those become {@link ScriptObject}s, plain attribute maps:
+ * no class is looked up and no TorchScript code is read, let alone run.
  */
 final class StateDictUnpickler {
   /** The reason and the byte position; the caller adds the file. */
@@ -35,10 +40,21 @@ final class StateDictUnpickler {
 
   record Tuple(List<Object> items) {}
 
+  /** A TorchScript module as data: its class name and the attributes BUILD gave it. */
+  static final class ScriptObject extends LinkedHashMap<Object, Object> {
+    final String className;
+
+    ScriptObject(String className) {
+      this.className = className;
+    }
+  }
+
+  record ScriptClass(String name) {}
+
   /** The Python None (null is not allowed on the stack). */
   enum None { NONE }
 
-  enum Global { REBUILD_TENSOR_V2, REBUILD_PARAMETER, ORDERED_DICT }
+  enum Global { REBUILD_TENSOR_V2, REBUILD_PARAMETER, ORDERED_DICT, SCRIPT_LIST, SCRIPT_TYPE_TAG }
 
   record StorageType(String name, Dtype dtype) {}
 
@@ -54,12 +70,14 @@ final class StateDictUnpickler {
 
   private final ByteBuffer in;
   private final String entry;
+  private final boolean scriptModules;
   private final ArrayList<Object> stack = new ArrayList<>();
   private final ArrayList<Integer> marks = new ArrayList<>();
   private final Map<Long, Object> memo = new LinkedHashMap<>();
   private int opPos;
 
-  private StateDictUnpickler(byte[] data, String entry) {
+  private StateDictUnpickler(byte[] data, String entry, boolean scriptModules) {
+    this.scriptModules = scriptModules;
     this.in = ByteBuffer.wrap(data).order(ByteOrder.LITTLE_ENDIAN);
     this.entry = entry;
   }
@@ -68,8 +86,8 @@ final class StateDictUnpickler {
    * @return the unpickled root: {@link Map} (dicts), {@link List}, {@link Tuple}, String, Long, Double, Boolean,
    *     {@link None}, {@link TensorRef}
    */
-  static Object load(byte[] data, String entry) {
-    return new StateDictUnpickler(data, entry).run();
+  static Object load(byte[] data, String entry, boolean scriptModules) {
+    return new StateDictUnpickler(data, entry, scriptModules).run();
   }
 
   private Refused refuse(String what) {
@@ -154,6 +172,14 @@ final class StateDictUnpickler {
           push(reduce(pop(), args));
         }
         case 'b' -> build(pop(), peek());
+        case 0x81 -> { // NEWOBJ: only a TorchScript module, and only as an empty attribute map
+          Object args = pop();
+          Object cls = pop();
+          if (!(cls instanceof ScriptClass c) || !(args instanceof Tuple t) || !t.items().isEmpty()) {
+            throw refuse("NEWOBJ of " + PickleText.describe(cls));
+          }
+          push(new ScriptObject(c.name()));
+        }
         case 's' -> {
           Object v = pop();
           Object k = pop();
@@ -195,6 +221,18 @@ final class StateDictUnpickler {
       case "collections.OrderedDict":
         return Global.ORDERED_DICT;
       default:
+        if (scriptModules && module.startsWith("__torch__.") && name.matches("[A-Za-z_][A-Za-z0-9_]*")) {
+          return new ScriptClass(full);
+        }
+        // TorchScript's typed containers: build_intlist(list) is list, restore_type_tag(value, type) is value
+        if (scriptModules && module.equals("torch.jit._pickle")) {
+          if (name.matches("build_(int|double|bool|tensor)list")) {
+            return Global.SCRIPT_LIST;
+          }
+          if (name.equals("restore_type_tag")) {
+            return Global.SCRIPT_TYPE_TAG;
+          }
+        }
         Dtype d = module.equals("torch") ? STORAGES.get(name) : null;
         if (d != null) {
           return new StorageType(full, d);
@@ -221,6 +259,12 @@ final class StateDictUnpickler {
       throw refuse("REDUCE with " + PickleText.describe(args) + " as arguments");
     }
     List<Object> a = t.items();
+    if (callable == Global.SCRIPT_LIST && a.size() == 1 && a.get(0) instanceof List<?>) {
+      return a.get(0);
+    }
+    if (callable == Global.SCRIPT_TYPE_TAG && a.size() == 2 && a.get(1) instanceof String) {
+      return a.get(0);
+    }
     if (callable == Global.ORDERED_DICT && a.isEmpty()) {
       return new LinkedHashMap<Object, Object>();
     }
@@ -242,7 +286,17 @@ final class StateDictUnpickler {
     throw refuse("REDUCE of " + PickleText.describe(callable) + " on " + PickleText.describe(args));
   }
 
+  @SuppressWarnings("unchecked")
   private void build(Object state, Object target) {
+    if (target instanceof ScriptObject o && o.isEmpty() && state instanceof Map<?, ?> attrs) {
+      for (var e : attrs.entrySet()) {
+        if (!(e.getKey() instanceof String)) {
+          throw refuse("attribute name " + PickleText.describe(e.getKey()) + " of " + o.className);
+        }
+      }
+      ((Map<Object, Object>) o).putAll(attrs);
+      return;
+    }
     // OrderedDict(state_dict) carries its _metadata (module versions) as instance state: dropped, nothing is set
     if (target instanceof Map<?, ?> && (state instanceof Map<?, ?> || state == None.NONE)) {
       return;

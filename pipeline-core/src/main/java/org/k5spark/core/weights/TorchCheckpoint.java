@@ -29,7 +29,9 @@ import org.k5spark.core.weights.StateDictUnpickler.TensorRef;
  * storage). The state_dict is the root dict, or the dict under {@code state_dict}/{@code model}/{@code params}/...
  * where the root wraps one (AMT and pyiqa checkpoints do); nested dicts become dotted keys, non-tensor leaves
  * (epoch counters, names) are left out. safetensors stays the preferred format; this reader exists so VBench's
- * {@code pretrained/} files can be used as they ship.
+ * {@code pretrained/} files can be used as they ship. A TorchScript archive (torch.jit.save, as OpenAI CLIP's
+ * {@code .pt} files are) is read the same way: its data.pkl pickles the module tree, whose tensor attributes are
+ * the module's state_dict under the same dotted names; its TorchScript code is never read.
  */
 public final class TorchCheckpoint implements TensorSource {
   /** The keys a training script wraps its state_dict in, in the order they are tried. */
@@ -98,14 +100,14 @@ public final class TorchCheckpoint implements TensorSource {
     if (prefix == null || prefix.isEmpty()) {
       throw new WeightFileException(path + ": zip without the <name>/data.pkl of a torch.save archive");
     }
+    // TorchScript (torch.jit.save): data.pkl pickles the module tree; its code/ is TorchScript source, never read
     String code = prefix + "code/";
-    if (entries.containsKey(prefix + "constants.pkl") || entries.keySet().stream().anyMatch(n -> n.startsWith(code))) {
-      throw new WeightFileException(path + ": a TorchScript archive (torch.jit.save, as OpenAI CLIP's .pt files are):"
-          + " its data.pkl builds __torch__ module objects, not a state_dict; convert it once: python3 -c \"import sys,"
-          + " torch; from safetensors.torch import save_file; m = torch.jit.load(sys.argv[1], map_location='cpu');"
-          + " save_file({k: v.contiguous() for k, v in m.state_dict().items()}, sys.argv[2])\" IN.pt OUT.safetensors");
-    }
+    boolean script = entries.containsKey(prefix + "constants.pkl")
+        || entries.keySet().stream().anyMatch(n -> n.startsWith(code));
     for (ZipEntry e : entries.values()) {
+      if (e.getName().startsWith(code)) {
+        continue;
+      }
       // stored entries only: a declared size is then the bytes on disk, so nothing can inflate (no zip bombs)
       if (e.getMethod() != ZipEntry.STORED || e.getSize() != e.getCompressedSize()) {
         throw new WeightFileException(path + ": zip entry '" + PickleText.printable(e.getName())
@@ -134,7 +136,7 @@ public final class TorchCheckpoint implements TensorSource {
     }
     Object root;
     try {
-      root = StateDictUnpickler.load(bytes(path, zip, pkl, MAX_PICKLE), pkl.getName());
+      root = StateDictUnpickler.load(bytes(path, zip, pkl, MAX_PICKLE), pkl.getName(), script);
     } catch (StateDictUnpickler.Refused r) {
       throw new WeightFileException(path + ": " + r.getMessage() + ONLY);
     }

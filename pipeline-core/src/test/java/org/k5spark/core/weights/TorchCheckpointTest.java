@@ -110,6 +110,16 @@ class TorchCheckpointTest {
   }
 
   @Test
+  void torchScriptArchiveIsReadAsItsModulesStateDict() throws Exception {
+    // torch.jit.save(torch.jit.script(nn.Linear)): data.pkl holds a __torch__...Linear object with weight, bias,
+    // training; its code/ (deflated TorchScript source) is never read
+    try (TensorSource src = TensorSource.open(fixture("script_linear.pt"))) {
+      assertEquals(List.of("weight", "bias"), List.copyOf(src.keys()));
+      assertMatches(src, expected("linear"));
+    }
+  }
+
+  @Test
   void directoryOpensItsTorchFileAndPrefersSafetensors(@TempDir Path dir) throws Exception {
     Files.copy(fixture("model_wrapped.pth"), dir.resolve("head.pth"));
     try (TensorSource src = TensorSource.open(dir)) {
