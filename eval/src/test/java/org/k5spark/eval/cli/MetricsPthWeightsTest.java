@@ -64,19 +64,23 @@ class MetricsPthWeightsTest {
     Path st = Files.createDirectory(dir.resolve("safetensors"));
     Files.copy(resource("dino_tiny.safetensors"), st.resolve(ModelMetrics.DINO));
     Files.copy(resource("clip_tiny.safetensors"), st.resolve(ModelMetrics.CLIP_L14));
+    Files.copy(resource("clip_tiny.safetensors"), st.resolve(ModelMetrics.CLIP_B32));
+    Files.copy(resource("word_tokenizer.json"), st.resolve(ModelMetrics.CLIP_TOKENIZER));
     float[] w = new float[16];
     for (int i = 0; i < w.length; i++) {
       w[i] = (i % 3 - 1) * 5f;
     }
     new SafetensorsWriter().putFloats("weight", new long[] {1, 16}, w).putFloats("bias", new long[] {1}, new float[] {5f})
         .write(st.resolve(ModelMetrics.AESTHETIC_HEAD));
-    // VBench's cache folder: dino_model/dino_vitbase16_pretrain.pth, aesthetic_model/emb_reader/sa_0_4_vit_l_14_linear.pth
+    // VBench's cache folder: dino_model/dino_vitbase16_pretrain.pth, clip_model/ViT-B-32.pt and ViT-L-14.pt
+    // (TorchScript, as OpenAI ships CLIP), aesthetic_model/emb_reader/sa_0_4_vit_l_14_linear.pth
     Path vb = dir.resolve("vbench");
     copyTree(resource("vbench"), vb);
-    Files.copy(resource("clip_tiny.safetensors"), vb.resolve(ModelMetrics.CLIP_L14));
-    JsonNode a = metrics(mp4.toString(), "--weights-dir", st.toString());
-    JsonNode b = metrics(mp4.toString(), "--weights-dir", vb.toString());
-    for (String name : List.of("subject_consistency", "aesthetic_quality")) {
+    Files.copy(resource("word_tokenizer.json"), vb.resolve(ModelMetrics.CLIP_TOKENIZER));
+    JsonNode a = metrics(mp4.toString(), "--prompt", "a red car", "--weights-dir", st.toString());
+    JsonNode b = metrics(mp4.toString(), "--prompt", "a red car", "--weights-dir", vb.toString());
+    for (String name : List.of("subject_consistency", "background_consistency", "aesthetic_quality",
+        "text_video_alignment")) {
       assertTrue(a.get(name).get("value").isNumber(), name + " " + a.get(name));
       // bit-identical weights give bit-identical numbers: the JSON values compared exactly
       assertEquals(a.get(name), b.get(name), name);
