@@ -25,6 +25,8 @@ import org.k5spark.eval.metrics.StaticFilter;
 import org.k5spark.eval.metrics.VideoMetric;
 import org.k5spark.eval.metrics.ModelMetrics;
 import org.k5spark.core.engine.TorchRuntime;
+import org.k5spark.core.cli.ExitCode;
+import org.k5spark.core.weights.WeightFileException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -63,9 +65,10 @@ public final class MetricsCommand implements Callable<Integer> {
       description = "frame interpolator for motion_smoothness: ${COMPLETION-CANDIDATES} (flow = Farneback warp)")
   Interpolator interpolator;
 
-  @Option(names = "--weights-dir", description = "directory with the safetensors of the model-based metrics ("
+  @Option(names = "--weights-dir", description = "directory with the weights of the model-based metrics ("
       + ModelMetrics.DINO + ", " + ModelMetrics.CLIP_B32 + ", " + ModelMetrics.CLIP_L14 + ", " + ModelMetrics.AESTHETIC_HEAD
-      + "); absent files are reported as not computed")
+      + "), or a VBench pretrained/cache folder with its .pth files as they ship (read without executing them);"
+      + " absent files are reported as not computed")
   Path weightsDir;
 
   @Option(names = "--device", defaultValue = "cpu", description = "device for the model-based metrics: cpu, gpu, gpu:N, auto")
@@ -102,8 +105,15 @@ public final class MetricsCommand implements Callable<Integer> {
     }
     long t1 = System.nanoTime();
     MetricSet.Timed timed;
-    try (ModelMetrics models = weightsDir == null ? ModelMetrics.none()
-        : ModelMetrics.create(weightsDir, TorchRuntime.device(device));
+    ModelMetrics models;
+    try {
+      models = weightsDir == null ? ModelMetrics.none() : ModelMetrics.create(weightsDir, TorchRuntime.device(device));
+    } catch (WeightFileException e) {
+      spec.commandLine().getErr().println("k5 metrics: " + e.getMessage());
+      spec.commandLine().getErr().flush();
+      return ExitCode.REFUSED;
+    }
+    try (models;
         FlowChoice flows = FlowChoice.open(flow == null ? null : flow.name(), weightsDir,
             weightsDir == null ? null : TorchRuntime.device(device))) {
       timed = metricSet(models, flows.estimator()).runTimed(decoded.frames(), prompt);

@@ -26,7 +26,10 @@ public enum VitLayout {
   /** Keys of the checkpoint that belong to the image tower (CLIP files also hold the text tower). */
   public boolean owns(String key) {
     if (this == CLIP_TEXT) {
-      return !key.startsWith("visual.") && !key.equals("logit_scale");
+      // OpenAI's TorchScript .pt also holds the scalars build_model() deletes and the blocks' causal attn_mask
+      // attributes (the text tower builds its own mask)
+      return !key.startsWith("visual.") && !key.equals("logit_scale") && !key.equals("input_resolution")
+          && !key.equals("context_length") && !key.equals("vocab_size") && !key.endsWith(".attn_mask");
     }
     return key.startsWith(prefix);
   }

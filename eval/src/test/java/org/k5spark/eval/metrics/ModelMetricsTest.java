@@ -133,4 +133,35 @@ class ModelMetricsTest {
       assertEquals("clip_vitl14+laion_aesthetic_linear", a.estimator());
     }
   }
+
+  @Test
+  void vbenchFileNamesAreFoundFlatOrInVBenchsCacheLayoutAndSafetensorsWin() throws Exception {
+    Path head = tiny("vbench/aesthetic_model/emb_reader/sa_0_4_vit_l_14_linear.pth");
+    assertEquals(null, ModelMetrics.AESTHETIC_FILE.find(dir));
+    Path nested = Files.createDirectories(dir.resolve("aesthetic_model/emb_reader")).resolve("sa_0_4_vit_l_14_linear.pth");
+    Files.copy(head, nested);
+    assertEquals(nested, ModelMetrics.AESTHETIC_FILE.find(dir));
+    Files.copy(head, dir.resolve("sa_0_4_vit_l_14_linear.pth"));
+    assertEquals(dir.resolve("sa_0_4_vit_l_14_linear.pth"), ModelMetrics.AESTHETIC_FILE.find(dir));
+    Files.writeString(dir.resolve(ModelMetrics.AESTHETIC_HEAD), "x");
+    assertEquals(dir.resolve(ModelMetrics.AESTHETIC_HEAD), ModelMetrics.AESTHETIC_FILE.find(dir));
+    try (ModelMetrics models = ModelMetrics.create(dir, Device.cpu())) {
+      MetricResult r = MetricSet.with(Unavailable.raft(), Unavailable.amt(), models).run(SyntheticVideos.still(1, 12, 12, 24))
+          .get("subject_consistency");
+      assertEquals("no weights (expected " + dir.resolve(ModelMetrics.DINO) + ", or VBench's dino_vitbase16_pretrain.pth"
+          + " there or in dino_model/)", r.notComputedReason());
+    }
+  }
+
+  @Test
+  void aestheticHeadFromLaionsPthGivesTheNumPyAnswer() throws Exception {
+    Files.copy(tiny("clip_tiny.safetensors"), dir.resolve(ModelMetrics.CLIP_L14));
+    Files.copy(tiny("vbench/aesthetic_model/emb_reader/sa_0_4_vit_l_14_linear.pth"), dir.resolve("sa_0_4_vit_l_14_linear.pth"));
+    try (ModelMetrics models = ModelMetrics.create(dir, Device.cpu())) {
+      MetricResult a = MetricSet.with(Unavailable.raft(), Unavailable.amt(), models)
+          .run(SyntheticVideos.still(3, 12, 12, 24)).get("aesthetic_quality");
+      // the same known answer as aestheticWithTinyClipAndHead: make_tiny_pth.py saved that head with torch.save
+      assertEquals(0.516375265, a.number(), 1e-5);
+    }
+  }
 }

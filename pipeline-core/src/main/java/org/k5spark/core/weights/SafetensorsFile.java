@@ -45,7 +45,12 @@ public final class SafetensorsFile implements TensorSource {
   }
 
   public static SafetensorsFile open(Path path) {
-    PickleGuard.refuseIfPickle(path);
+    switch (CheckpointFormat.sniff(path)) {
+      case TORCH_ZIP -> throw new WeightFileException(path + ": a torch.save zip checkpoint, not safetensors; open it"
+          + " with TensorSource.open, which reads it without executing anything");
+      case PICKLE -> throw CheckpointFormat.refusePickle(path);
+      default -> { }
+    }
     FileChannel ch;
     try {
       ch = FileChannel.open(path, StandardOpenOption.READ);
@@ -190,69 +195,16 @@ public final class SafetensorsFile implements TensorSource {
   }
 
   /** A tensor as float32 values on the heap (any float dtype). */
+  @Override
   public float[] floats(String key) {
     TensorInfo t = info(key);
-    ByteBuffer b = raw(key);
-    int n = Math.toIntExact(t.numel());
-    float[] out = new float[n];
-    switch (t.dtype()) {
-      case F32 -> b.asFloatBuffer().get(out);
-      case BF16 -> {
-        for (int i = 0; i < n; i++) {
-          out[i] = Bf16.toFloat(b.getShort(2 * i));
-        }
-      }
-      case F16 -> {
-        for (int i = 0; i < n; i++) {
-          out[i] = Fp16.toFloat(b.getShort(2 * i));
-        }
-      }
-      case F64 -> {
-        for (int i = 0; i < n; i++) {
-          out[i] = (float) b.getDouble(8 * i);
-        }
-      }
-      default -> throw new WeightFileException(path + ": tensor '" + key + "' is " + t.dtype() + ", not a float tensor");
-    }
-    return out;
+    return TensorBytes.floats(path + ": tensor '" + key + "'", raw(key), t.dtype());
   }
 
   @Override
   public NDArray load(String key, NDManager manager, DataType target) {
     TensorInfo t = info(key);
-    if (target == DataType.BFLOAT16) {
-      throw new WeightFileException("refusing to create a BFLOAT16 NDArray for '" + key + "': DJL aborts the JVM on it");
-    }
-    NDArray fast = NativeTensorCopy.load(raw(key), t.dtype(), t.djlShape().getShape(), target, manager);
-    if (fast != null) {
-      fast.setName(key);
-      return fast;
-    }
-    NDArray arr;
-    if (t.dtype() == Dtype.BF16) {
-      // DJL cannot hold bfloat16 (a BF16 NDArray aborts the JVM): widen to float32 in Java first.
-      ByteBuffer src = raw(key);
-      int n = Math.toIntExact(t.numel());
-      ByteBuffer dst = ByteBuffer.allocateDirect(n * 4).order(ByteOrder.nativeOrder());
-      for (int i = 0; i < n; i++) {
-        dst.putFloat(4 * i, Bf16.toFloat(src.getShort(2 * i)));
-      }
-      arr = manager.create(dst, t.djlShape(), DataType.FLOAT32);
-    } else {
-      ByteBuffer src = raw(key);
-      ByteBuffer dst = ByteBuffer.allocateDirect(src.remaining()).order(ByteOrder.nativeOrder());
-      dst.put(src.duplicate().order(ByteOrder.LITTLE_ENDIAN));
-      dst.rewind();
-      arr = manager.create(dst, t.djlShape(), t.dtype().djlType());
-    }
-    arr.setName(key);
-    if (target != null && arr.getDataType() != target) {
-      NDArray c = arr.toType(target, false);
-      c.setName(key);
-      arr.close();
-      arr = c;
-    }
-    return arr;
+    return TensorBytes.toNDArray(key, raw(key), t.dtype(), t.shape(), manager, target);
   }
 
   @Override

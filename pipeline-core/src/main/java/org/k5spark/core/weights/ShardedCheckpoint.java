@@ -96,6 +96,11 @@ public final class ShardedCheckpoint implements TensorSource {
   }
 
   @Override
+  public float[] floats(String key) {
+    return shard(key).floats(key);
+  }
+
+  @Override
   public void close() {
     shards.values().forEach(SafetensorsFile::close);
   }

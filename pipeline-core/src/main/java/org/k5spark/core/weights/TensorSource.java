@@ -9,7 +9,7 @@ import java.nio.file.Path;
 import java.util.Set;
 import java.util.stream.Stream;
 
-/** Named tensors from one safetensors file or a sharded checkpoint. */
+/** Named tensors from one safetensors file, a sharded checkpoint or a torch.save zip ({@link TorchCheckpoint}). */
 public interface TensorSource extends AutoCloseable {
   Set<String> keys();
 
@@ -27,12 +27,18 @@ public interface TensorSource extends AutoCloseable {
    */
   NDArray load(String key, NDManager manager, DataType target);
 
+  /** A float tensor (any float dtype) as float32 values on the heap, for small parameters read in Java. */
+  float[] floats(String key);
+
   @Override
   void close();
 
   /**
-   * Opens a weight path: a {@code .safetensors} file, a {@code *.safetensors.index.json}, or a directory
-   * holding one index or exactly one safetensors file. Pickle-based files are refused.
+   * Opens a weight path: a {@code .safetensors} file, a {@code *.safetensors.index.json}, a torch.save zip
+   * ({@code .pth}/{@code .pt}/{@code .bin}/{@code .ckpt}, read by {@link TorchCheckpoint} without executing
+   * anything), or a directory holding one index, else exactly one safetensors file, else exactly one torch
+   * checkpoint (safetensors are preferred). The format is told by the file's first bytes, not its name; bare
+   * pickles are refused.
    */
   static TensorSource open(Path path) {
     if (!Files.exists(path)) {
@@ -47,13 +53,15 @@ public interface TensorSource extends AutoCloseable {
         }
         var st = files.stream().filter(p -> p.getFileName().toString().endsWith(".safetensors")).toList();
         if (st.size() == 1) {
-          return SafetensorsFile.open(st.get(0));
+          return open(st.get(0));
         }
-        for (Path p : files) {
-          PickleGuard.refuseIfPickle(p);
+        var torch = files.stream().filter(CheckpointFormat::torchName).toList();
+        if (st.isEmpty() && index.isEmpty() && torch.size() == 1) {
+          return open(torch.get(0));
         }
-        throw new WeightFileException("expected one *.safetensors file or one *.safetensors.index.json in " + path
-            + ", found " + st.size() + " safetensors and " + index.size() + " index files");
+        throw new WeightFileException("expected one *.safetensors file, one *.safetensors.index.json or one torch"
+            + " checkpoint (.pth/.pt/.bin/.ckpt) in " + path + ", found " + st.size() + " safetensors, " + index.size()
+            + " index and " + torch.size() + " torch files");
       } catch (IOException e) {
         throw new WeightFileException("cannot list " + path + ": " + e.getMessage(), e);
       }
@@ -61,6 +69,10 @@ public interface TensorSource extends AutoCloseable {
     if (path.getFileName().toString().endsWith(".index.json")) {
       return ShardedCheckpoint.open(path);
     }
-    return SafetensorsFile.open(path);
+    return switch (CheckpointFormat.sniff(path)) {
+      case TORCH_ZIP -> TorchCheckpoint.open(path);
+      case PICKLE -> throw CheckpointFormat.refusePickle(path);
+      case SAFETENSORS -> SafetensorsFile.open(path);
+    };
   }
 }

@@ -127,18 +127,34 @@ class SafetensorsFileTest {
   }
 
   @Test
-  void refusesPickle() throws IOException {
+  void refusesBarePickleAndSendsZipsToTheTorchReader() throws IOException {
     Path pt = tmp.resolve("model.pt");
     Files.write(pt, new byte[] {(byte) 0x80, 2, 'c', 'o', 's'});
     var e = assertThrows(WeightFileException.class, () -> TensorSource.open(pt));
-    String refusal = " is a pickle/torch.save checkpoint; k5spark never executes code from weight files. Convert it"
-        + " to safetensors (e.g. safetensors.torch.save_file(torch.load(f, weights_only=True), out)) and point the"
-        + " config at the .safetensors file";
-    assertEquals(pt + refusal, e.getMessage());
+    assertEquals(pt + ": a bare pickle (torch.save before PyTorch 1.6, or pickle.dump), which k5spark does not read; "
+        + CheckpointFormat.RESAVE, e.getMessage());
     // a torch.save zip renamed to .safetensors is caught by its "PK" magic, not by the name
     Path zip = tmp.resolve("weights.safetensors");
     Files.write(zip, new byte[] {'P', 'K', 3, 4, 0, 0, 0, 0, 0});
-    assertEquals(zip + refusal, assertThrows(WeightFileException.class, () -> SafetensorsFile.open(zip)).getMessage());
+    assertEquals(zip + ": a torch.save zip checkpoint, not safetensors; open it with TensorSource.open, which reads it"
+        + " without executing anything", assertThrows(WeightFileException.class, () -> SafetensorsFile.open(zip)).getMessage());
+    assertEquals(zip + ": not a readable zip archive (truncated or corrupt?): zip END header not found",
+        assertThrows(WeightFileException.class, () -> TensorSource.open(zip)).getMessage());
+  }
+
+  /** A safetensors header of 640 bytes starts with 80 02, like pickle protocol 2: it must not be taken for one. */
+  @Test
+  void safetensorsWhoseLengthLooksLikePickleIsSafetensors() throws IOException {
+    Path st = tmp.resolve("x.safetensors");
+    byte[] b = new byte[16];
+    b[0] = (byte) 0x80;
+    b[1] = 2;
+    b[8] = '{';
+    Files.write(st, b);
+    assertEquals(CheckpointFormat.SAFETENSORS, CheckpointFormat.sniff(st));
+    Path pickle = tmp.resolve("y.safetensors");
+    Files.write(pickle, new byte[] {(byte) 0x80, 2, '}', 'q', 0, 'X', 1, 0, 0});
+    assertEquals(CheckpointFormat.PICKLE, CheckpointFormat.sniff(pickle));
   }
 
   @Test
