@@ -24,6 +24,7 @@ import org.k5spark.core.sampler.MagCalibration;
 import org.k5spark.core.text.QwenPromptTokenizer;
 import org.k5spark.core.text.TextEmbeddings;
 import org.k5spark.core.text.TextEncoders;
+import org.k5spark.core.text.TextPrecision;
 import org.k5spark.core.vae.HunyuanVae;
 import org.k5spark.core.vae.VaeTiling;
 import org.k5spark.core.video.Mp4Writer;
@@ -60,7 +61,8 @@ public final class Kandinsky5Pipeline implements TextToVideo {
 
   /**
    * Loads every component of {@code config} from {@code weightsRoot} onto {@code device}. float32 on CPU,
-   * float16 DiT weights on GPU (DJL cannot hold bfloat16).
+   * float16 DiT weights on GPU (DJL cannot hold bfloat16); the text encoders in {@link TextPrecision#forDevice}
+   * ({@code -Dk5.textPrecision}: float16 on a GPU, float32 on the CPU by default).
    */
   public static Kandinsky5Pipeline load(ModelConfig config, Path weightsRoot, Device device) {
     NDManager weights = TorchRuntime.newManager(device);
@@ -78,7 +80,7 @@ public final class Kandinsky5Pipeline implements TextToVideo {
       TextEncoders text = TextEncoders.open(new TextEncoders.Settings(
           ModelConfig.resolveWeight(te.qwen().checkpointPath(), weightsRoot), te.qwen().maxLength(),
           ModelConfig.resolveWeight(te.clip().checkpointPath(), weightsRoot), te.clip().maxLength(), device,
-          DataType.FLOAT32, false));
+          TextPrecision.forDevice(device).weightType(), false));
       var res = defaultResolution(config);
       ModelIdentity id = new ModelIdentity(config.variant(), Digests.ofPath(ckpt), Digests.ofConfig(config),
           config.numSteps(), config.guidanceWeight(), res.width(), res.height(),
