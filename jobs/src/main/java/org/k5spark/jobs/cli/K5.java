@@ -2,6 +2,7 @@ package org.k5spark.jobs.cli;
 
 import org.k5spark.core.cli.EncodeCommand;
 import org.k5spark.core.cli.ParityCommand;
+import org.k5spark.core.cli.PlanCommand;
 import org.k5spark.core.cli.TinyCheckpointCommand;
 import org.k5spark.eval.cli.CompareCommand;
 import org.k5spark.eval.cli.FidelityCommand;
@@ -17,6 +18,7 @@ import picocli.CommandLine.Command;
     subcommands = {
         ParityCommand.class,
         TinyCheckpointCommand.class,
+        PlanCommand.class,
         EncodeCommand.class,
         CompareCommand.class,
         ReportCommand.class,

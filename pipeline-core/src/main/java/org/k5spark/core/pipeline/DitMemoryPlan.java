@@ -2,6 +2,7 @@ package org.k5spark.core.pipeline;
 
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import org.k5spark.core.config.AttentionConfig;
 import org.k5spark.core.config.DitParams;
 import org.k5spark.core.dit.DiffusionTransformer3D;
 
@@ -18,10 +19,14 @@ final class DitMemoryPlan {
   private DitMemoryPlan() {}
 
   static boolean batchCfg(DiffusionTransformer3D dit, Shape latent, long freeBytes) {
-    if (dit.attention().nabla()) {
+    return batchCfg(dit.params(), dit.attention(), latent, dit.dtype(), freeBytes);
+  }
+
+  static boolean batchCfg(DitParams p, AttentionConfig attention, Shape latent, DataType dtype, long freeBytes) {
+    if (attention.nabla()) {
       return false; // NABLA attention runs per sample anyway
     }
-    return 2 * activationBytes(dit.params(), latent, dit.dtype()) <= freeBytes * CFG_BATCH_SHARE;
+    return 2 * activationBytes(p, latent, dtype) <= freeBytes * CFG_BATCH_SHARE;
   }
 
   /**

@@ -77,10 +77,12 @@ public final class Kandinsky5Pipeline implements TextToVideo {
       }
       HunyuanVae vae = HunyuanVae.load(ModelConfig.resolveWeight(config.vae().checkpointPath(), weightsRoot), weights);
       var te = config.textEmbedder();
-      TextEncoders text = TextEncoders.open(new TextEncoders.Settings(
-          ModelConfig.resolveWeight(te.qwen().checkpointPath(), weightsRoot), te.qwen().maxLength(),
-          ModelConfig.resolveWeight(te.clip().checkpointPath(), weightsRoot), te.clip().maxLength(), device,
-          TextPrecision.forDevice(device).weightType(), false));
+      Path qwenDir = ModelConfig.resolveWeight(te.qwen().checkpointPath(), weightsRoot);
+      Path clipDir = ModelConfig.resolveWeight(te.clip().checkpointPath(), weightsRoot);
+      // the memory plan's text placement, from what DiT + VAE left free (k5 plan prints the same decision)
+      Device textDevice = MemoryPlan.textDevice(config, qwenDir, clipDir, device, DeviceMemory.freeBytes(device));
+      TextEncoders text = TextEncoders.open(new TextEncoders.Settings(qwenDir, te.qwen().maxLength(), clipDir,
+          te.clip().maxLength(), textDevice, TextPrecision.forDevice(textDevice).weightType(), false));
       var res = defaultResolution(config);
       ModelIdentity id = new ModelIdentity(config.variant(), Digests.ofPath(ckpt), Digests.ofConfig(config),
           config.numSteps(), config.guidanceWeight(), res.width(), res.height(),
