@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.k5spark.core.config.DitParams;
 import org.k5spark.core.config.ModelConfig;
 import org.k5spark.core.dit.DitCheckpointLayout;
 import org.k5spark.core.dit.DitWeights;
@@ -87,7 +88,7 @@ public final class MemoryPlan {
   public static MemoryPlan of(ModelConfig cfg, QwenTextConfig qwen, ClipTextConfig clip, VaeConfig vae, int width,
       int height, double seconds, long budgetBytes, DataType ditType, TextPrecision text) {
     Shape latent = LatentGeometry.latentShape(cfg, height, width, seconds);
-    Weights w = new Weights(ditWeightBytes(cfg, ditType), vaeWeightBytes(vae), TextMemory.qwenWeightBytes(qwen, text),
+    Weights w = new Weights(ditWeightBytes(cfg.ditParams(), ditType), vaeWeightBytes(vae), TextMemory.qwenWeightBytes(qwen, text),
         TextMemory.clipWeightBytes(clip, text));
     List<Stage> stages = new ArrayList<>();
     long resident = w.dit() + w.vae();
@@ -171,10 +172,10 @@ public final class MemoryPlan {
   }
 
   /** The DiT's weights: every parameter of the layout, float32 where a reduced-precision model keeps it. */
-  public static long ditWeightBytes(ModelConfig cfg, DataType dtype) {
+  public static long ditWeightBytes(DitParams params, DataType dtype) {
     long total = 0;
     long b = dtype == DataType.FLOAT32 ? 4 : 2;
-    for (Map.Entry<String, long[]> e : DitCheckpointLayout.expectedShapes(cfg.ditParams()).entrySet()) {
+    for (Map.Entry<String, long[]> e : DitCheckpointLayout.expectedShapes(params).entrySet()) {
       total += count(e.getValue()) * (DitWeights.keepsFloat32(e.getKey()) ? 4 : b);
     }
     return total;

@@ -27,6 +27,7 @@ public final class ClipTextEncoder implements AutoCloseable {
   private static final String P = "text_model.";
   private final ClipTextConfig config;
   private final WeightSet w;
+  private final long weightBytes;
 
   /** Outputs of one call: {@code lastHiddenState (B, L, hidden)} and {@code pooled (B, hidden)}. */
   public record Output(NDArray lastHiddenState, NDArray pooled) {}
@@ -34,6 +35,12 @@ public final class ClipTextEncoder implements AutoCloseable {
   private ClipTextEncoder(ClipTextConfig config, NDManager weights, Map<String, NDArray> w) {
     this.config = config;
     this.w = new WeightSet(weights, w);
+    this.weightBytes = TextMemory.bytesOf(w.values());
+  }
+
+  /** Bytes the loaded weights hold (what {@link TextMemory#clipWeightBytes} plans). */
+  public long weightBytes() {
+    return weightBytes;
   }
 
   /**

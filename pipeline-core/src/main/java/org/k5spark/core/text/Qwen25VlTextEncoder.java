@@ -27,11 +27,18 @@ public final class Qwen25VlTextEncoder implements AutoCloseable {
   private final QwenTextConfig config;
   private final String prefix;
   private final WeightSet w;
+  private final long weightBytes;
 
   private Qwen25VlTextEncoder(QwenTextConfig config, String prefix, NDManager weights, Map<String, NDArray> w) {
     this.config = config;
     this.prefix = prefix;
     this.w = new WeightSet(weights, w);
+    this.weightBytes = TextMemory.bytesOf(w.values());
+  }
+
+  /** Bytes the loaded weights hold (what {@link TextMemory#qwenWeightBytes} plans). */
+  public long weightBytes() {
+    return weightBytes;
   }
 
   /**
