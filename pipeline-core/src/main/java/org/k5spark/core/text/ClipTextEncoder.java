@@ -69,7 +69,8 @@ public final class ClipTextEncoder implements AutoCloseable {
     }
   }
 
-  static Map<String, long[]> expectedShapes(ClipTextConfig c) {
+  /** Every parameter the text tower loads, in module order. */
+  public static Map<String, long[]> expectedShapes(ClipTextConfig c) {
     Map<String, long[]> e = new LinkedHashMap<>();
     long h = c.hiddenSize();
     e.put(P + "embeddings.token_embedding.weight", new long[] {c.vocabSize(), h});

@@ -72,7 +72,8 @@ public final class Qwen25VlTextEncoder implements AutoCloseable {
     }
   }
 
-  static Map<String, long[]> expectedShapes(QwenTextConfig c, String p, boolean lmHead) {
+  /** Every parameter the decoder loads, in module order ({@code p}: "model." as released). */
+  public static Map<String, long[]> expectedShapes(QwenTextConfig c, String p, boolean lmHead) {
     Map<String, long[]> e = new LinkedHashMap<>();
     long h = c.hiddenSize();
     long kvDim = (long) c.numKvHeads() * c.headDim();
