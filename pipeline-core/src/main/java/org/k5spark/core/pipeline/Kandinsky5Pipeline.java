@@ -38,6 +38,7 @@ import org.k5spark.core.weights.TensorSource;
  * runs, the latent decoded with the VAE's tiling.
  */
 public final class Kandinsky5Pipeline implements TextToVideo {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Kandinsky5Pipeline.class);
   private final ModelConfig config;
   private final Device device;
   private final NDManager weights;
@@ -65,6 +66,7 @@ public final class Kandinsky5Pipeline implements TextToVideo {
    * ({@code -Dk5.textPrecision}: float16 on a GPU, float32 on the CPU by default).
    */
   public static Kandinsky5Pipeline load(ModelConfig config, Path weightsRoot, Device device) {
+    long t0 = System.nanoTime();
     NDManager weights = TorchRuntime.newManager(device);
     try {
       boolean gpu = device.isGpu();
@@ -87,6 +89,9 @@ public final class Kandinsky5Pipeline implements TextToVideo {
       ModelIdentity id = new ModelIdentity(config.variant(), Digests.ofPath(ckpt), Digests.ofConfig(config),
           config.numSteps(), config.guidanceWeight(), res.width(), res.height(),
           LatentGeometry.videoFrames(LatentGeometry.latentFrames(config.defaultSeconds(), config.fps())));
+      // the text encoders' weights load on their first encode (timed in text_encode)
+      LOG.info("loaded {} (DiT {}, VAE float32) on {} in {} ms; text encoders {} on {}", config.variant(), ditType,
+          device, Math.round((System.nanoTime() - t0) / 1e6), text.settings().dtype(), textDevice);
       return new Kandinsky5Pipeline(config, device, weights, text, dit, vae, id);
     } catch (RuntimeException e) {
       weights.close();
