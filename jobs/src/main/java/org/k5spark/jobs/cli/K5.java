@@ -3,6 +3,7 @@ package org.k5spark.jobs.cli;
 import org.k5spark.core.cli.EncodeCommand;
 import org.k5spark.core.cli.ExitCode;
 import org.k5spark.core.cli.ParityCommand;
+import org.k5spark.core.cli.PlanCommand;
 import org.k5spark.core.cli.TinyCheckpointCommand;
 import org.k5spark.eval.cli.CompareCommand;
 import org.k5spark.eval.cli.FidelityCommand;
@@ -29,6 +30,7 @@ import picocli.CommandLine.Command;
         org.k5spark.jobs.nightly.NightlyCommand.class,
         MetricsCommand.class,
         org.k5spark.jobs.magcache.MagCacheCalibrateCommand.class,
+        PlanCommand.class,
         EncodeCommand.class,
         ParityCommand.class,
         TinyCheckpointCommand.class,

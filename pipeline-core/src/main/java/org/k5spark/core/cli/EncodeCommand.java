@@ -1,6 +1,5 @@
 package org.k5spark.core.cli;
 
-import ai.djl.ndarray.types.DataType;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
@@ -19,6 +18,7 @@ import org.k5spark.core.text.PromptExpander;
 import org.k5spark.core.text.QwenPromptTokenizer;
 import org.k5spark.core.text.TextEmbeddings;
 import org.k5spark.core.text.TextEncoders;
+import org.k5spark.core.text.TextPrecision;
 import org.k5spark.core.config.ModelConfig;
 import org.k5spark.core.tiny.TinyCheckpoint;
 import picocli.CommandLine.Command;
@@ -68,8 +68,9 @@ public final class EncodeCommand implements Callable<Integer> {
 
   int run(PrintStream out) throws IOException {
     TextConfig tc = readConfig(model, weightsRoot);
+    ai.djl.Device dev = TorchRuntime.device(device);
     TextEncoders.Settings s = new TextEncoders.Settings(tc.qwenDir(), tc.qwenMaxLength(), tc.clipDir(),
-        tc.clipMaxLength(), TorchRuntime.device(device), DataType.FLOAT32, expand);
+        tc.clipMaxLength(), dev, TextPrecision.forDevice(dev).weightType(), expand);
     QwenPromptTokenizer.Content c = QwenPromptTokenizer.Content.parse(content);
     long t0 = System.nanoTime();
     try (TextEncoders enc = TextEncoders.open(s)) {

@@ -48,7 +48,7 @@ public final class DitWeights implements AutoCloseable {
    * Parameters the reference evaluates in float32 even under bf16 autocast (time embedding, modulation,
    * norms): they stay float32 in a reduced-precision model. They are small.
    */
-  static boolean keepsFloat32(String key) {
+  public static boolean keepsFloat32(String key) {
     return key.startsWith("time_embeddings.") || key.startsWith("pooled_text_embeddings.") || key.contains("modulation")
         || key.contains("norm.");
   }

@@ -24,6 +24,7 @@ import org.k5spark.core.sampler.MagCalibration;
 import org.k5spark.core.text.QwenPromptTokenizer;
 import org.k5spark.core.text.TextEmbeddings;
 import org.k5spark.core.text.TextEncoders;
+import org.k5spark.core.text.TextPrecision;
 import org.k5spark.core.vae.HunyuanVae;
 import org.k5spark.core.vae.VaeTiling;
 import org.k5spark.core.video.Mp4Writer;
@@ -37,6 +38,7 @@ import org.k5spark.core.weights.TensorSource;
  * runs, the latent decoded with the VAE's tiling.
  */
 public final class Kandinsky5Pipeline implements TextToVideo {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Kandinsky5Pipeline.class);
   private final ModelConfig config;
   private final Device device;
   private final NDManager weights;
@@ -60,9 +62,11 @@ public final class Kandinsky5Pipeline implements TextToVideo {
 
   /**
    * Loads every component of {@code config} from {@code weightsRoot} onto {@code device}. float32 on CPU,
-   * float16 DiT weights on GPU (DJL cannot hold bfloat16).
+   * float16 DiT weights on GPU (DJL cannot hold bfloat16); the text encoders in {@link TextPrecision#forDevice}
+   * ({@code -Dk5.textPrecision}: float16 on a GPU, float32 on the CPU by default).
    */
   public static Kandinsky5Pipeline load(ModelConfig config, Path weightsRoot, Device device) {
+    long t0 = System.nanoTime();
     NDManager weights = TorchRuntime.newManager(device);
     try {
       boolean gpu = device.isGpu();
@@ -75,14 +79,19 @@ public final class Kandinsky5Pipeline implements TextToVideo {
       }
       HunyuanVae vae = HunyuanVae.load(ModelConfig.resolveWeight(config.vae().checkpointPath(), weightsRoot), weights);
       var te = config.textEmbedder();
-      TextEncoders text = TextEncoders.open(new TextEncoders.Settings(
-          ModelConfig.resolveWeight(te.qwen().checkpointPath(), weightsRoot), te.qwen().maxLength(),
-          ModelConfig.resolveWeight(te.clip().checkpointPath(), weightsRoot), te.clip().maxLength(), device,
-          DataType.FLOAT32, false));
+      Path qwenDir = ModelConfig.resolveWeight(te.qwen().checkpointPath(), weightsRoot);
+      Path clipDir = ModelConfig.resolveWeight(te.clip().checkpointPath(), weightsRoot);
+      // the memory plan's text placement, from what DiT + VAE left free (k5 plan prints the same decision)
+      Device textDevice = MemoryPlan.textDevice(config, qwenDir, clipDir, device, DeviceMemory.freeBytes(device));
+      TextEncoders text = TextEncoders.open(new TextEncoders.Settings(qwenDir, te.qwen().maxLength(), clipDir,
+          te.clip().maxLength(), textDevice, TextPrecision.forDevice(textDevice).weightType(), false));
       var res = defaultResolution(config);
       ModelIdentity id = new ModelIdentity(config.variant(), Digests.ofPath(ckpt), Digests.ofConfig(config),
           config.numSteps(), config.guidanceWeight(), res.width(), res.height(),
           LatentGeometry.videoFrames(LatentGeometry.latentFrames(config.defaultSeconds(), config.fps())));
+      // the text encoders' weights load on their first encode (timed in text_encode)
+      LOG.info("loaded {} (DiT {}, VAE float32) on {} in {} ms; text encoders {} on {}", config.variant(), ditType,
+          device, Math.round((System.nanoTime() - t0) / 1e6), text.settings().dtype(), textDevice);
       return new Kandinsky5Pipeline(config, device, weights, text, dit, vae, id);
     } catch (RuntimeException e) {
       weights.close();

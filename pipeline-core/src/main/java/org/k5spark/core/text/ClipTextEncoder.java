@@ -27,6 +27,7 @@ public final class ClipTextEncoder implements AutoCloseable {
   private static final String P = "text_model.";
   private final ClipTextConfig config;
   private final WeightSet w;
+  private final long weightBytes;
 
   /** Outputs of one call: {@code lastHiddenState (B, L, hidden)} and {@code pooled (B, hidden)}. */
   public record Output(NDArray lastHiddenState, NDArray pooled) {}
@@ -34,9 +35,19 @@ public final class ClipTextEncoder implements AutoCloseable {
   private ClipTextEncoder(ClipTextConfig config, NDManager weights, Map<String, NDArray> w) {
     this.config = config;
     this.w = new WeightSet(weights, w);
+    this.weightBytes = TextMemory.bytesOf(w.values());
   }
 
-  /** Loads {@code dir/config.json} + safetensors; {@code vision_model.*} and the projections are ignored. */
+  /** Bytes the loaded weights hold (what {@link TextMemory#clipWeightBytes} plans). */
+  public long weightBytes() {
+    return weightBytes;
+  }
+
+  /**
+   * Loads {@code dir/config.json} + safetensors; {@code vision_model.*} and the projections are ignored.
+   * {@code dtype} FLOAT16 selects the mixed half path ({@link TextPrecision#FLOAT16}): float16 GEMMs, float32
+   * residual stream, LayerNorms and softmax.
+   */
   public static ClipTextEncoder load(Path dir, Device device, DataType dtype) {
     Path cfgPath = dir.resolve("config.json");
     if (!Files.isRegularFile(cfgPath)) {
@@ -48,7 +59,8 @@ public final class ClipTextEncoder implements AutoCloseable {
       try {
         Map<String, NDArray> loaded = StrictLoader.load(src, expectedShapes(cfg), k -> k.startsWith("vision_model.")
             || k.equals("text_projection.weight") || k.equals("visual_projection.weight") || k.equals("logit_scale")
-            || k.equals(P + "embeddings.position_ids"), m, dtype);
+            || k.equals(P + "embeddings.position_ids"), m, TextPrecision.of(dtype).weightType());
+        TextPrecision.widenNorms(loaded);
         return new ClipTextEncoder(cfg, m, loaded);
       } catch (RuntimeException e) {
         m.close();
@@ -57,7 +69,8 @@ public final class ClipTextEncoder implements AutoCloseable {
     }
   }
 
-  static Map<String, long[]> expectedShapes(ClipTextConfig c) {
+  /** Every parameter the text tower loads, in module order. */
+  public static Map<String, long[]> expectedShapes(ClipTextConfig c) {
     Map<String, long[]> e = new LinkedHashMap<>();
     long h = c.hiddenSize();
     e.put(P + "embeddings.token_embedding.weight", new long[] {c.vocabSize(), h});
@@ -86,6 +99,11 @@ public final class ClipTextEncoder implements AutoCloseable {
     return config;
   }
 
+  /** The precision the weights were loaded in. */
+  public TextPrecision precision() {
+    return TextPrecision.of(get("embeddings.token_embedding.weight").getDataType());
+  }
+
   public Device device() {
     return w.device();
   }
@@ -106,8 +124,11 @@ public final class ClipTextEncoder implements AutoCloseable {
     }
     NDArray pos = get("embeddings.position_embedding.weight").get(new NDIndex(":{}", len));
     pos.attach(scratch);
-    NDArray h = TextOps.embed(get("embeddings.token_embedding.weight"), ids).add(pos);
-    NDArray mask = mask(scratch, attentionMask, b, len).toType(h.getDataType(), false);
+    // c: the GEMM dtype; the residual stream and the LayerNorms are float32 (no-op casts for float32 weights)
+    DataType c = get("embeddings.token_embedding.weight").getDataType();
+    NDArray h = TextOps.embed(get("embeddings.token_embedding.weight"), ids).toType(DataType.FLOAT32, false)
+        .add(pos.toType(DataType.FLOAT32, false));
+    NDArray mask = mask(scratch, attentionMask, b, len);
     int heads = config.numHeads();
     double scale = 1.0 / Math.sqrt(config.headDim());
     Shape hs = new Shape(config.hiddenSize());
@@ -122,17 +143,17 @@ public final class ClipTextEncoder implements AutoCloseable {
         }
         String l = "encoder.layers." + i + ".";
         NDArray a = LayerNorm.layerNorm(h, hs, get(l + "layer_norm1.weight"), get(l + "layer_norm1.bias"), eps)
-            .singletonOrThrow();
+            .singletonOrThrow().toType(c, false);
         NDArray q = TextOps.splitHeads(proj(a, l + "self_attn.q_proj"), heads);
         NDArray k = TextOps.splitHeads(proj(a, l + "self_attn.k_proj"), heads);
         NDArray v = TextOps.splitHeads(proj(a, l + "self_attn.v_proj"), heads);
         NDArray o = TextOps.mergeHeads(TextOps.attention(q, k, v, mask, scale));
-        NDArray x = h.add(proj(o, l + "self_attn.out_proj"));
-        NDArray c = LayerNorm.layerNorm(x, hs, get(l + "layer_norm2.weight"), get(l + "layer_norm2.bias"), eps)
-            .singletonOrThrow();
-        NDArray f = proj(c, l + "mlp.fc1");
+        NDArray x = h.add(proj(o, l + "self_attn.out_proj").toType(DataType.FLOAT32, false));
+        NDArray n2 = LayerNorm.layerNorm(x, hs, get(l + "layer_norm2.weight"), get(l + "layer_norm2.bias"), eps)
+            .singletonOrThrow().toType(c, false);
+        NDArray f = proj(n2, l + "mlp.fc1");
         f = config.hiddenAct().equals("quick_gelu") ? quickGelu(f) : Activation.gelu(f);
-        h = x.add(proj(f, l + "mlp.fc2"));
+        h = x.add(proj(f, l + "mlp.fc2").toType(DataType.FLOAT32, false));
         h.attach(scratch);
         if (trace != null) {
           trace.add(h);

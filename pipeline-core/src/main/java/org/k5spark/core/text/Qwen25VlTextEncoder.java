@@ -27,16 +27,24 @@ public final class Qwen25VlTextEncoder implements AutoCloseable {
   private final QwenTextConfig config;
   private final String prefix;
   private final WeightSet w;
+  private final long weightBytes;
 
   private Qwen25VlTextEncoder(QwenTextConfig config, String prefix, NDManager weights, Map<String, NDArray> w) {
     this.config = config;
     this.prefix = prefix;
     this.w = new WeightSet(weights, w);
+    this.weightBytes = TextMemory.bytesOf(w.values());
+  }
+
+  /** Bytes the loaded weights hold (what {@link TextMemory#qwenWeightBytes} plans). */
+  public long weightBytes() {
+    return weightBytes;
   }
 
   /**
    * Loads {@code dir/config.json} and the safetensors in {@code dir} (one file or a sharded index).
    * {@code visual.*} is always ignored; {@code lm_head.weight} is loaded only when {@code withLmHead}.
+   * {@code dtype} FLOAT16 selects the mixed half path ({@link TextPrecision#FLOAT16}).
    */
   public static Qwen25VlTextEncoder load(Path dir, Device device, DataType dtype, boolean withLmHead) {
     Path cfgPath = dir.resolve("config.json");
@@ -54,7 +62,8 @@ public final class Qwen25VlTextEncoder implements AutoCloseable {
           || (!lmHead && k.equals("lm_head.weight"));
       NDManager m = TorchRuntime.newManager(device);
       try {
-        Map<String, NDArray> loaded = StrictLoader.load(src, expected, ignored, m, dtype);
+        Map<String, NDArray> loaded = StrictLoader.load(src, expected, ignored, m, TextPrecision.of(dtype).weightType());
+        TextPrecision.widenNorms(loaded);
         return new Qwen25VlTextEncoder(cfg, prefix, m, loaded);
       } catch (RuntimeException e) {
         m.close();
@@ -63,7 +72,8 @@ public final class Qwen25VlTextEncoder implements AutoCloseable {
     }
   }
 
-  static Map<String, long[]> expectedShapes(QwenTextConfig c, String p, boolean lmHead) {
+  /** Every parameter the decoder loads, in module order ({@code p}: "model." as released). */
+  public static Map<String, long[]> expectedShapes(QwenTextConfig c, String p, boolean lmHead) {
     Map<String, long[]> e = new LinkedHashMap<>();
     long h = c.hiddenSize();
     long kvDim = (long) c.numKvHeads() * c.headDim();
@@ -102,7 +112,14 @@ public final class Qwen25VlTextEncoder implements AutoCloseable {
     return w.contains("lm_head.weight") || config.tieWordEmbeddings();
   }
 
-  /** {@code hidden_states[-1]} (after the final norm) of {@code ids (B, L)}, causal, no attention mask. */
+  /** The precision the weights were loaded in. */
+  public TextPrecision precision() {
+    return TextPrecision.of(get("embed_tokens.weight").getDataType());
+  }
+
+  /**
+   * {@code hidden_states[-1]} (after the final norm, float32) of {@code ids (B, L)}, causal, no attention mask.
+   */
   public NDArray encode(NDArray ids) {
     return forward(ids, null, null);
   }
@@ -118,11 +135,15 @@ public final class Qwen25VlTextEncoder implements AutoCloseable {
     int t = Math.toIntExact(ids.getShape().get(1));
     int past = cache == null ? 0 : cache.length();
     int d = config.headDim();
-    NDArray h = TextOps.embed(get("embed_tokens.weight"), ids.toDevice(device(), false));
+    // c: the GEMM dtype of the weights; the residual stream h, the norms and the softmax are float32 either
+    // way (for float32 weights every toType(c) below is a no-op and the order of operations is unchanged)
+    DataType c = get("embed_tokens.weight").getDataType();
+    NDArray h = TextOps.embed(get("embed_tokens.weight"), ids.toDevice(device(), false)).toType(DataType.FLOAT32,
+        false);
     NDArray[] cs = TextOps.ropeCosSin(scratch, past, t, d, config.ropeTheta());
-    NDArray cos = cs[0].toType(h.getDataType(), false);
-    NDArray sin = cs[1].toType(h.getDataType(), false);
-    NDArray mask = t == 1 ? null : TextOps.causalMask(scratch, t, past).toType(h.getDataType(), false);
+    NDArray cos = cs[0];
+    NDArray sin = cs[1];
+    NDArray mask = t == 1 ? null : TextOps.causalMask(scratch, t, past);
     double scale = 1.0 / Math.sqrt(d);
     for (int i = 0; i < config.numLayers(); i++) {
       if (trace != null) {
@@ -133,7 +154,8 @@ public final class Qwen25VlTextEncoder implements AutoCloseable {
           h.attach(sub); // the previous hidden state dies with this layer's temporaries
         }
         String l = "layers." + i + ".";
-        NDArray a = TextOps.rmsNorm(h, get(l + "input_layernorm.weight"), config.rmsNormEps());
+        NDArray a = TextOps.rmsNorm(h, get(l + "input_layernorm.weight"), config.rmsNormEps()).toType(c, false);
+        // q/k leave the GEMM in c and get their rotary embedding in float32 (promoted by the float32 tables)
         NDArray q = TextOps.splitHeads(TextOps.linear(a, get(l + "self_attn.q_proj.weight"),
             get(l + "self_attn.q_proj.bias")), config.numHeads());
         NDArray k = TextOps.splitHeads(TextOps.linear(a, get(l + "self_attn.k_proj.weight"),
@@ -152,12 +174,14 @@ public final class Qwen25VlTextEncoder implements AutoCloseable {
         }
         NDArray o = TextOps.attention(q, TextOps.repeatKv(k, config.groups()), TextOps.repeatKv(v, config.groups()),
             mask, scale);
-        NDArray o2 = TextOps.mergeHeads(o);
-        NDArray x = h.add(TextOps.linear(o2, get(l + "self_attn.o_proj.weight"), null));
-        NDArray b = TextOps.rmsNorm(x, get(l + "post_attention_layernorm.weight"), config.rmsNormEps());
+        NDArray o2 = TextOps.mergeHeads(o).toType(c, false);
+        NDArray x = h.add(TextOps.linear(o2, get(l + "self_attn.o_proj.weight"), null).toType(DataType.FLOAT32,
+            false));
+        NDArray b = TextOps.rmsNorm(x, get(l + "post_attention_layernorm.weight"), config.rmsNormEps())
+            .toType(c, false);
         NDArray gate = Activation.swish(TextOps.linear(b, get(l + "mlp.gate_proj.weight"), null), 1f);
         NDArray mlp = gate.mul(TextOps.linear(b, get(l + "mlp.up_proj.weight"), null));
-        h = x.add(TextOps.linear(mlp, get(l + "mlp.down_proj.weight"), null));
+        h = x.add(TextOps.linear(mlp, get(l + "mlp.down_proj.weight"), null).toType(DataType.FLOAT32, false));
         h.attach(scratch);
       }
     }
@@ -179,7 +203,7 @@ public final class Qwen25VlTextEncoder implements AutoCloseable {
     long t = hidden.getShape().get(1);
     NDArray last = hidden.get(new NDIndex(":, {}", t - 1));
     NDArray head = config.tieWordEmbeddings() ? get("embed_tokens.weight") : w.get("lm_head.weight");
-    return TextOps.linear(last, head, null);
+    return TextOps.linear(last.toType(head.getDataType(), false), head, null).toType(DataType.FLOAT32, false);
   }
 
   private NDArray get(String key) {

@@ -20,6 +20,17 @@ import org.k5spark.core.golden.PreparedCase;
  */
 public final class TextCaseKind implements CaseKind {
   private static final Set<String> KINDS = Set.of("qwen_text_encode", "qwen_text_embed", "clip_text_encode");
+  private final TextPrecision precision;
+
+  /** The golden runner's kind: float32, the precision the cases' tolerances are defined for. */
+  public TextCaseKind() {
+    this(TextPrecision.FLOAT32);
+  }
+
+  /** The same cases run in {@code precision} (the half path's parity test compares it with its own tolerance). */
+  public TextCaseKind(TextPrecision precision) {
+    this.precision = precision;
+  }
 
   @Override
   public boolean handles(String kind) {
@@ -44,7 +55,7 @@ public final class TextCaseKind implements CaseKind {
   @Override
   public PreparedCase prepare(GoldenCase c, NDManager manager, Device device) {
     if (c.kind().equals("clip_text_encode")) {
-      ClipTextEncoder clip = ClipTextEncoder.load(c.weightsPath(), device, DataType.FLOAT32);
+      ClipTextEncoder clip = ClipTextEncoder.load(c.weightsPath(), device, precision.weightType());
       return new PreparedCase() {
         @Override
         public Map<String, NDArray> run(NDManager scratch) {
@@ -63,7 +74,7 @@ public final class TextCaseKind implements CaseKind {
         }
       };
     }
-    Qwen25VlTextEncoder qwen = Qwen25VlTextEncoder.load(c.weightsPath(), device, DataType.FLOAT32, false);
+    Qwen25VlTextEncoder qwen = Qwen25VlTextEncoder.load(c.weightsPath(), device, precision.weightType(), false);
     boolean embed = c.kind().equals("qwen_text_embed");
     int cropStart = c.config().has("crop_start") ? c.config().get("crop_start").asInt()
         : embed ? QwenPromptTokenizer.Content.parse(c.config().get("type_of_content").asText()).cropStart() : 0;

@@ -21,7 +21,10 @@ import org.k5spark.core.engine.TorchRuntime;
  * (the reference encodes one prompt per call).
  */
 public final class TextEncoders implements AutoCloseable {
-  /** Where the encoders are and how they run; {@code withLmHead} also loads {@code lm_head} for expansion. */
+  /**
+   * Where the encoders are and how they run; {@code dtype} FLOAT32 or FLOAT16 (the mixed half path,
+   * {@link TextPrecision}); {@code withLmHead} also loads {@code lm_head} for expansion.
+   */
   public record Settings(Path qwenDir, int qwenMaxLength, Path clipDir, int clipMaxLength, Device device,
       DataType dtype, boolean withLmHead) {
     public static Settings of(Path qwenDir, Path clipDir, Device device) {
@@ -109,6 +112,9 @@ public final class TextEncoders implements AutoCloseable {
       NDArray clipIds = cb.ids(scratch, clipLen);
       NDArray clipMask = scratch.create(cb.mask(clipLen), new Shape(cb.size(), clipLen));
       NDArray pooled = clip().encode(clipIds, clipMask, null).pooled().toType(DataType.FLOAT32, false);
+      if (settings.dtype() != DataType.FLOAT32) {
+        requireFinite(hidden, pooled, prompts);
+      }
       int qh = qwen.config().hiddenSize();
       int ch = clip.config().hiddenSize();
       for (int i = 0; i < prompts.size(); i++) {
@@ -119,6 +125,25 @@ public final class TextEncoders implements AutoCloseable {
       }
     }
     return out;
+  }
+
+  /**
+   * The half path keeps the residual stream in float32, but a float16 GEMM output (the MLP's down projection
+   * carries Qwen's largest activations) can still overflow; that must stop here, not as a black video.
+   */
+  private static void requireFinite(NDArray hidden, NDArray pooled, List<String> prompts) {
+    boolean bad = hidden.isNaN().logicalOr(hidden.isInfinite()).any().getBoolean()
+        || pooled.isNaN().logicalOr(pooled.isInfinite()).any().getBoolean();
+    if (bad) {
+      throw new IllegalStateException("non-finite text embeddings (NaN or Inf) in the float16 text encoders for "
+          + prompts.size() + " prompt(s) starting '" + abbreviate(prompts.get(0)) + "': run them in float32 with -D"
+          + TextPrecision.PROPERTY + "=fp32");
+    }
+  }
+
+  private static String abbreviate(String s) {
+    String one = s.replace('\n', ' ');
+    return one.length() <= 60 ? one : one.substring(0, 57) + "...";
   }
 
   /**

@@ -9,7 +9,8 @@ import ai.djl.nn.core.Linear;
 
 /**
  * The tensor math the two text towers share, written to follow the float32 order of operations of
- * transformers' eager code (so parity is a matter of rounding, not of algebra).
+ * transformers' eager code (so parity is a matter of rounding, not of algebra). The same ops serve the mixed
+ * half path ({@link TextPrecision#FLOAT16}): float16 GEMM operands, float32 everything else.
  */
 public final class TextOps {
   private TextOps() {}
@@ -84,13 +85,20 @@ public final class TextOps {
     return m.create(v, new Shape(q, k));
   }
 
-  /** {@code softmax(q k^T * scale + mask) v} in float32; q {@code (B,H,Lq,d)}, k/v {@code (B,H,Lk,d)}. */
+  /**
+   * {@code softmax(q k^T * scale + mask) v}; q {@code (B,H,Lq,d)}, k/v {@code (B,H,Lk,d)}. The scores and the
+   * softmax are float32 whatever q/k come in (a float16 q k^T of Qwen's biased q/k can overflow, a float16
+   * softmax underflows); the probabilities then take v's dtype for the last GEMM. The (Lq x Lk) scores of a
+   * prompt (<= 256 tokens) are small next to the weights, so float32 costs nothing that matters here.
+   */
   public static NDArray attention(NDArray q, NDArray k, NDArray v, NDArray mask, double scale) {
-    NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).mul((float) scale);
+    NDArray qf = q.toType(DataType.FLOAT32, false);
+    NDArray kf = k.toType(DataType.FLOAT32, false);
+    NDArray scores = qf.matMul(kf.transpose(0, 1, 3, 2)).mul((float) scale);
     if (mask != null) {
       scores = scores.add(mask);
     }
-    NDArray p = scores.toType(DataType.FLOAT32, false).softmax(-1).toType(q.getDataType(), false);
+    NDArray p = scores.softmax(-1).toType(v.getDataType(), false);
     return p.matMul(v);
   }
 

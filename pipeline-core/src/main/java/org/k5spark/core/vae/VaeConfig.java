@@ -19,6 +19,9 @@ public record VaeConfig(int inChannels, int outChannels, int latentChannels, int
     int layersPerBlock, int normNumGroups, String actFn, double scalingFactor, int spatialCompressionRatio,
     int temporalCompressionRatio, boolean midBlockAddAttention, String source) {
 
+  /** HunyuanVideo's VAE as released (vae/config.json of the Kandinsky 5 checkpoints). */
+  public static final VaeConfig HUNYUAN_VIDEO = new VaeConfig(3, 3, 16, new int[] {128, 256, 512, 512}, 2, 32, "silu",
+      0.476986, 8, 4, true, "HunyuanVideo VAE (released config)");
   public static final String UP_BLOCK = "HunyuanVideoUpBlock3D";
   public static final String DOWN_BLOCK = "HunyuanVideoDownBlock3D";
 
