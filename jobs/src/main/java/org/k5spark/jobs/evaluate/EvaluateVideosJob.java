@@ -59,7 +59,7 @@ public final class EvaluateVideosJob {
     EvalWork work = new EvalWork(cfg);
     Map<String, EvalRecord> before = work.parts().readAll(conf);
     LOG.info("[{}] {} prompts in the manifest, {} generated, {} scored earlier (checked on the executors)", runId,
-        manifest.items().size(), generated.size(), generated.stream().filter(i -> before.containsKey(i.promptId())).count());
+        manifest.items().size(), generated.size(), generated.stream().filter(i -> before.containsKey(i.itemId())).count());
     int parts = cfg.partitions() > 0 ? cfg.partitions() : 2 * jsc.defaultParallelism();
     // every video of a run has the same shape, hence the same cost: dealt out round-robin
     List<List<EvalItem>> buckets = ItemJob.buckets(generated, parts);
@@ -80,12 +80,12 @@ public final class EvaluateVideosJob {
 
     Map<String, Integer> counts = new HashMap<>();
     for (EvalItem item : generated) {
-      EvalRecord r = after.get(item.promptId());
+      EvalRecord r = after.get(item.itemId());
       counts.merge(r == null ? EvalRecord.ERROR : r.status(), 1, Integer::sum);
     }
     int scored = 0;
     for (EvalItem item : generated) {
-      EvalRecord r = after.get(item.promptId());
+      EvalRecord r = after.get(item.itemId());
       if (r != null && r.finishedAtMs() >= startMs) {
         scored++;
       }

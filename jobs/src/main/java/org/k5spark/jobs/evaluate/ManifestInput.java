@@ -19,8 +19,8 @@ import org.k5spark.eval.compare.MetricsCsv;
 import org.k5spark.jobs.generate.Manifest;
 
 /**
- * A generation run's manifest as evaluation input: one {@link EvalItem} per distinct prompt_id (rejected
- * rows have none and are not videos), plus the run-level configuration (model variant, checkpoint digest,
+ * A generation run's manifest as evaluation input: one {@link EvalItem} per distinct (prompt_id, sample) (rejected
+ * rows have none and are not videos; manifests older than the sample column are sample 0), plus the run-level configuration (model variant, checkpoint digest,
  * steps, ...) taken from the generated rows. Reads {@code manifest.csv}, or {@code manifest.parquet}
  * when the CSV copy is absent.
  */
@@ -93,7 +93,9 @@ public record ManifestInput(List<EvalItem> items, Map<String, String> runConfig)
           }
         }
       }
-      items.putIfAbsent(id, new EvalItem(id, str(r, "prompt"), MetricsCsv.splitConcepts(str(r, "concepts")),
+      int sample = parseSample(str(r, "sample"), source, line);
+      items.putIfAbsent(org.k5spark.jobs.generate.PromptSample.sampleId(id, sample), new EvalItem(id, sample,
+          str(r, "prompt"), MetricsCsv.splitConcepts(str(r, "concepts")),
           str(r, "motion_level"), parseLong(str(r, "seed"), source, line), status, str(r, "error"), str(r, "video_path"),
           str(r, "video_sha256"), gpuSeconds(r, source, line)));
     }
@@ -115,6 +117,18 @@ public record ManifestInput(List<EvalItem> items, Map<String, String> runConfig)
       }
     }
     return any ? ms / 1000.0 : null;
+  }
+
+  private static int parseSample(String s, String source, int line) throws IOException {
+    try {
+      int k = s == null ? 0 : Integer.parseInt(s.trim());
+      if (k < 0) {
+        throw new NumberFormatException();
+      }
+      return k;
+    } catch (NumberFormatException e) {
+      throw new IOException(source + " row " + line + ": column sample is not a non-negative integer: '" + s + "'", e);
+    }
   }
 
   private static Long parseLong(String s, String source, int line) throws IOException {
