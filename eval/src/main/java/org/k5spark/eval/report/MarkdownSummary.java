@@ -43,7 +43,8 @@ public final class MarkdownSummary {
       s.append("\n### ").append(a).append(" vs ").append(b).append("\n\n").append(pc.prompts().size())
           .append(" paired prompts").append(pc.votes() > 0 ? ", " + pc.votes() + " human votes" : "")
           .append("; shares from ").append(a).append("'s side, win rate = (W + T/2)/n, ")
-          .append(Text.level(cmp.level())).append(" bootstrap CI.\n\n");
+          .append(Text.level(cmp.level())).append(" bootstrap CI; ")
+          .append(org.k5spark.eval.compare.PromptMeans.RULE).append(".\n\n");
       s.append("| criterion | ").append(a).append(" wins | tie | ").append(b)
           .append(" wins | n | win rate [CI] | Δ mean [CI] | p |\n|---|---:|---:|---:|---:|---|---|---:|\n");
       for (MetricRow r : pc.overall()) {
