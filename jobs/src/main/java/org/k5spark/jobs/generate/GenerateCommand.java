@@ -32,8 +32,10 @@ public class GenerateCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Option(names = "--prompts", required = true, split = ",", paramLabel = "CSV",
-      description = "Prompt CSV(s), any Hadoop FS path (file, hdfs, s3a); comma-separated or repeated.")
+  @Option(names = "--prompts", required = true, split = ",", paramLabel = "FILE",
+      description = "Prompt file(s), any Hadoop FS path (file, hdfs, s3a); comma-separated or repeated: a CSV"
+          + " (MovieGen Bench or any file with --prompt-column), a VBench one-prompt-a-line *.txt or a VBench"
+          + " *.json (VBench_full_info.json: dimension tags become concept labels).")
   List<String> prompts;
 
   @Option(names = "--out", required = true, description = "Output root (any Hadoop FS path).")

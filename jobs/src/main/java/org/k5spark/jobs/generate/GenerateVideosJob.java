@@ -184,7 +184,6 @@ public final class GenerateVideosJob {
   }
 
   static List<PromptRecord> readPrompts(GenerateConfig cfg, Configuration conf) throws IOException {
-    PromptReader reader = new PromptReader(cfg.readerOptions());
     List<PromptRecord> all = new ArrayList<>();
     for (String csv : cfg.prompts()) {
       Path p = new Path(csv);
@@ -199,7 +198,7 @@ public final class GenerateVideosJob {
         throw new IllegalArgumentException(csv + ": " + len + " bytes; prompt CSVs over 512 MiB are not supported");
       }
       try (var in = fs.open(p)) {
-        all.addAll(reader.read(csv, in.readAllBytes()));
+        all.addAll(PromptSuites.read(cfg.readerOptions(), csv, in.readAllBytes()));
       }
     }
     return all;
