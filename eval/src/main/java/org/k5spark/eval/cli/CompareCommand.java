@@ -18,6 +18,9 @@ public final class CompareCommand implements Callable<Integer> {
   @Mixin
   RunInputs inputs = new RunInputs();
 
+  @Mixin
+  ProtocolCheck protocol = new ProtocolCheck();
+
   @Option(names = "--out", required = true, description = "Output directory.")
   Path out;
 
@@ -27,6 +30,10 @@ public final class CompareCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Comparison c = inputs.compare();
+    Integer refused = protocol.refuse(c, "k5 compare");
+    if (refused != null) {
+      return refused;
+    }
     Files.createDirectories(out);
     ComparisonJson.writeJson(c, out.resolve("comparison.json"));
     ComparisonJson.writeRowsCsv(c, out.resolve("rows.csv"));

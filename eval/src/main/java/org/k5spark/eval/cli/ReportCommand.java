@@ -23,6 +23,9 @@ public final class ReportCommand implements Callable<Integer> {
   @Mixin
   RunInputs inputs = new RunInputs();
 
+  @Mixin
+  ProtocolCheck protocol = new ProtocolCheck();
+
   @Option(names = "--thumbs", paramLabel = "DIR",
       description = "Contact sheets made by the caller: DIR/<run label>/<prompt_id>.png|.jpg (optional).")
   Path thumbs;
@@ -49,6 +52,10 @@ public final class ReportCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Comparison c = inputs.compare();
+    Integer refused = protocol.refuse(c, "k5 report");
+    if (refused != null) {
+      return refused;
+    }
     Files.createDirectories(out);
     new HtmlReport(c, thumbnails(c), title, bestWorst).write(out.resolve("report.html"));
     MarkdownSummary.write(c, title, out.resolve("summary.md"));

@@ -30,6 +30,11 @@ public final class MarkdownSummary {
   public static String render(Comparison cmp, String title) {
     StringBuilder s = new StringBuilder();
     s.append("## ").append(md(title)).append("\n\n");
+    var mismatch = org.k5spark.eval.compare.Protocol.differences(cmp.runs());
+    if (!mismatch.isEmpty()) {
+      s.append("**Protocol mismatch**: the runs differ in ").append(md(org.k5spark.eval.compare.Protocol.keys(mismatch)))
+          .append(", not only in the checkpoint.\n\n");
+    }
     s.append("| run | videos | failed | GPU-s / video |\n|---|---:|---:|---:|\n");
     for (RunTable r : cmp.runs()) {
       Double g = r.gpuSecondsPerVideo();

@@ -68,7 +68,31 @@ public record ManifestInput(List<EvalItem> items, Map<String, String> runConfig)
       throw new IOException("no manifest in " + layout.run() + " (expected manifest.csv or manifest.parquet written by"
           + " k5 generate)");
     }
-    return fromRows(rows, layout.manifestCsv().toString());
+    ManifestInput m = fromRows(rows, layout.manifestCsv().toString());
+    Map<String, String> config = new LinkedHashMap<>(m.runConfig());
+    config.putAll(runCard(fs, new org.apache.hadoop.fs.Path(layout.run(), "run.json")));
+    return new ManifestInput(m.items(), config);
+  }
+
+  /**
+   * run.json's {@code protocol} object (the generate job's run card) as {@code protocol.<key>} entries, which
+   * become the metrics table's {@code config.protocol.*} columns; empty for runs from before the run card.
+   */
+  static Map<String, String> runCard(FileSystem fs, org.apache.hadoop.fs.Path runJson) throws IOException {
+    Map<String, String> out = new LinkedHashMap<>();
+    if (!fs.exists(runJson)) {
+      return out;
+    }
+    com.fasterxml.jackson.databind.JsonNode root;
+    try (InputStream in = fs.open(runJson)) {
+      root = new com.fasterxml.jackson.databind.ObjectMapper().readTree(in);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IOException(runJson + ": not JSON (" + e.getOriginalMessage() + ")", e);
+    }
+    com.fasterxml.jackson.databind.JsonNode card = root.path("protocol");
+    card.fields().forEachRemaining(e -> out.put(org.k5spark.eval.compare.Protocol.PREFIX + e.getKey(),
+        e.getValue().isNull() ? "" : e.getValue().asText()));
+    return out;
   }
 
   static ManifestInput fromRows(List<Map<String, Object>> rows, String source) throws IOException {

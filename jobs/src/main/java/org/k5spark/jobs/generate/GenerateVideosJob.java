@@ -47,8 +47,11 @@ public final class GenerateVideosJob {
         qualify(requested.weightsRoot(), conf));
     RunLayout layout = cfg.layout();
     jsc.setJobDescription("k5 generate " + cfg.runId() + ": read prompts");
-    List<PromptRecord> inputs = cfg.selection().apply(readPrompts(cfg, conf));
+    List<RunCard.PromptFile> files = new ArrayList<>();
+    List<PromptRecord> inputs = cfg.selection().apply(readPrompts(cfg, conf, files));
     Preflight.run(cfg, conf);
+    org.k5spark.core.config.ModelConfig model = GenerateConfig.DEFAULT_FACTORY.equals(cfg.factoryClass())
+        ? Preflight.model(cfg, conf) : null;
     FileSystem fs = layout.runDir().getFileSystem(conf);
     fs.delete(layout.tmp(), true); // what a killed run left mid-commit
     Map<String, PromptRecord> distinct = new LinkedHashMap<>();
@@ -58,7 +61,8 @@ public final class GenerateVideosJob {
       }
     }
     long startMs = System.currentTimeMillis();
-    writeRunJson(spark, cfg, conf, Map.of("state", "running"));
+    writeRunJson(spark, cfg, conf, Map.of("state", "running"),
+        RunCard.protocol(cfg, files, distinct.size(), model, List.of()));
 
     int k = cfg.sampling().samplesPerPrompt();
     List<PromptSample> items = new ArrayList<>();
@@ -121,7 +125,7 @@ public final class GenerateVideosJob {
         failedFraction, layout.manifestCsv().toString(), state, stage.abortReason());
     Map<String, Object> s = new LinkedHashMap<>(summary.asMap());
     s.put("executors", batchesByExecutor(after.values(), startMs));
-    writeRunJson(spark, cfg, conf, s);
+    writeRunJson(spark, cfg, conf, s, RunCard.protocol(cfg, files, distinct.size(), model, after.values()));
     fs.delete(layout.tmp(), true);
     LOG.info("[{}] {}: {} ok, {} failed, {} rejected, {} kept from earlier runs; manifest {}", cfg.runId(), state, ok,
         failed, rejected, reused, layout.manifestCsv());
@@ -183,7 +187,8 @@ public final class GenerateVideosJob {
     }
   }
 
-  static List<PromptRecord> readPrompts(GenerateConfig cfg, Configuration conf) throws IOException {
+  static List<PromptRecord> readPrompts(GenerateConfig cfg, Configuration conf, List<RunCard.PromptFile> files)
+      throws IOException {
     List<PromptRecord> all = new ArrayList<>();
     for (String csv : cfg.prompts()) {
       Path p = new Path(csv);
@@ -198,7 +203,13 @@ public final class GenerateVideosJob {
         throw new IllegalArgumentException(csv + ": " + len + " bytes; prompt CSVs over 512 MiB are not supported");
       }
       try (var in = fs.open(p)) {
-        all.addAll(PromptSuites.read(cfg.readerOptions(), csv, in.readAllBytes()));
+        byte[] bytes = in.readAllBytes();
+        List<PromptRecord> rows = PromptSuites.read(cfg.readerOptions(), csv, bytes);
+        files.add(new RunCard.PromptFile(csv, "sha256:" + java.util.HexFormat.of().formatHex(
+            java.security.MessageDigest.getInstance("SHA-256").digest(bytes)), rows.size(), PromptSuites.format(csv)));
+        all.addAll(rows);
+      } catch (java.security.NoSuchAlgorithmException e) {
+        throw new IllegalStateException(e);
       }
     }
     return all;
@@ -209,10 +220,10 @@ public final class GenerateVideosJob {
     return PromptWork.parts(layout).readAll(conf);
   }
 
-  private static void writeRunJson(SparkSession spark, GenerateConfig cfg, Configuration conf, Map<String, Object> summary)
-      throws IOException {
+  private static void writeRunJson(SparkSession spark, GenerateConfig cfg, Configuration conf, Map<String, Object> summary,
+      Map<String, Object> protocol) throws IOException {
     byte[] json = RunInfo.toJson(cfg, spark.sparkContext().getConf(), spark.version(),
-        spark.sparkContext().applicationId(), summary);
+        spark.sparkContext().applicationId(), summary, protocol);
     FsCommit.commitBytes(json, cfg.layout().runJson(), cfg.layout().tmp(), conf);
   }
 }

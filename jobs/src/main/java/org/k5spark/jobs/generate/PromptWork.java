@@ -172,7 +172,8 @@ public final class PromptWork implements ItemWork<PromptSample, PromptWork.Gener
       return new PartRecord(p.prompt().promptId(), p.sample(), PartRecord.FAILED, g.error(), null, 0, null, null, p.seed(), id.variant(),
           id.checkpointDigest(), id.configDigest(), 0, 0, 0, 0, 0, 0, false, g.tiling(), cfg.sampling().magCache(),
           Map.of("total", (System.nanoTime() - g.startNanos()) / 1e6), gpu, executorId(), attempt(), g.instance(),
-          g.batchId(), g.batchSize(), g.encoderPlacements(), redone, System.currentTimeMillis());
+          g.batchId(), g.batchSize(), g.encoderPlacements(), redone, System.currentTimeMillis(), id.attentionBackend(),
+          id.dtype());
     }
     GeneratedVideo video = g.video();
     RunLayout layout = cfg.layout();
@@ -202,7 +203,7 @@ public final class PromptWork implements ItemWork<PromptSample, PromptWork.Gener
           id.checkpointDigest(), id.configDigest(), video.width(), video.height(), video.frames().frames(),
           video.frames().fps(), video.steps(), video.guidanceWeight(), video.promptTruncated(), g.tiling(),
           cfg.sampling().magCache(), video.timings().asMap(), gpu, executorId(), attempt(), g.instance(), g.batchId(),
-          g.batchSize(), g.encoderPlacements(), redone, System.currentTimeMillis());
+          g.batchSize(), g.encoderPlacements(), redone, System.currentTimeMillis(), id.attentionBackend(), id.dtype());
     } finally {
       Files.deleteIfExists(local);
     }
@@ -212,6 +213,6 @@ public final class PromptWork implements ItemWork<PromptSample, PromptWork.Gener
   public PartRecord failed(PromptSample p, String reason, String redone) {
     return new PartRecord(p.prompt().promptId(), p.sample(), PartRecord.FAILED, reason, null, 0, null, null, p.seed(), null, null, null, 0, 0, 0,
         0, 0, 0, false, false, cfg.sampling().magCache(), Map.of(), TaskDevice.gpuAddress(), executorId(), attempt(),
-        null, null, 0, 0, redone, System.currentTimeMillis());
+        null, null, 0, 0, redone, System.currentTimeMillis(), null, null);
   }
 }

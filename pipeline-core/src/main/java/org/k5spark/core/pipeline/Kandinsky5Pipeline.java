@@ -82,7 +82,8 @@ public final class Kandinsky5Pipeline implements TextToVideo {
       var res = defaultResolution(config);
       ModelIdentity id = new ModelIdentity(config.variant(), Digests.ofPath(ckpt), Digests.ofConfig(config),
           config.numSteps(), config.guidanceWeight(), res.width(), res.height(),
-          LatentGeometry.videoFrames(LatentGeometry.latentFrames(config.defaultSeconds(), config.fps())));
+          LatentGeometry.videoFrames(LatentGeometry.latentFrames(config.defaultSeconds(), config.fps())),
+          dit.backend().name(), dit.dtype().name());
       return new Kandinsky5Pipeline(config, device, weights, text, dit, vae, id);
     } catch (RuntimeException e) {
       weights.close();
