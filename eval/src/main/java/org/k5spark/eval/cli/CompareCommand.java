@@ -24,6 +24,9 @@ public final class CompareCommand implements Callable<Integer> {
   @Mixin
   RunInputs inputs = new RunInputs();
 
+  @Mixin
+  ProtocolCheck protocol = new ProtocolCheck();
+
   @Option(names = "--out", required = true, description = "Output directory (plain path, file:, s3a://, hdfs://).")
   String out;
 
@@ -40,6 +43,10 @@ public final class CompareCommand implements Callable<Integer> {
     Path dir = store.location(out);
     RunInputs.Inputs in = inputs.read();
     Comparison c = inputs.compare(in);
+    Integer refused = protocol.refuse(c, "k5 compare");
+    if (refused != null) {
+      return refused;
+    }
     store.write(new Path(dir, "comparison.json"), ComparisonJson.json(c, in.digest()));
     store.write(new Path(dir, "rows.csv"), ComparisonJson.rowsCsv(c));
     store.write(new Path(dir, "summary.md"), MarkdownSummary.render(c, title));

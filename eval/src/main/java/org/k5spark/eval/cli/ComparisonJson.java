@@ -46,6 +46,8 @@ final class ComparisonJson {
       runs.add(m);
     }
     root.put("runs", runs);
+    root.put("protocol_mismatch", org.k5spark.eval.compare.Protocol.differences(c.runs()).stream()
+        .map(org.k5spark.eval.compare.Protocol.Difference::key).toList());
     root.put("bootstrap", Map.of("resamples", c.bootstrapResamples(), "seed", c.seed(), "level", c.level()));
     root.put("partial_prompts", c.partialPrompts());
     root.put("failed_videos", c.failedVideos().stream().map(v -> Map.of("run_id", v.runId(), "prompt_id", v.promptId(),

@@ -40,6 +40,9 @@ public final class ReportCommand implements Callable<Integer> {
       + " settings, else recomputed. Default: comparison.json in --out, if there.")
   String comparison;
 
+  @Mixin
+  ProtocolCheck protocol = new ProtocolCheck();
+
   @Option(names = "--thumbs", paramLabel = "DIR",
       description = "Contact sheets made by the caller: DIR/<run label>/<prompt_id>.png|.jpg (optional).")
   String thumbs;
@@ -73,6 +76,10 @@ public final class ReportCommand implements Callable<Integer> {
     Path dir = store.location(out);
     RunInputs.Inputs in = inputs.read();
     Comparison c = reuseOrCompare(store, dir, in);
+    Integer refused = protocol.refuse(c, "k5 report");
+    if (refused != null) {
+      return refused;
+    }
     Map<String, Map<String, Thumbnail>> sheets = thumbnails(store, c);
     store.write(new Path(dir, "report.html"), new HtmlReport(c, sheets, title, bestWorst).render());
     store.write(new Path(dir, "summary.md"), MarkdownSummary.render(c, title));

@@ -21,7 +21,9 @@ import org.k5spark.eval.stats.WinTieLoss;
  * for that pair (in either orientation) are added as rows named {@code human:<question>}.
  *
  * <p>The pairing unit is the prompt: a prompt's value is the mean over its ok videos (several seeds
- * are averaged), so prompts stay independent for the bootstrap and the tests. Prompts present in only
+ * are averaged, {@link PromptMeans#RULE}), so prompts stay independent for the bootstrap and the tests. When
+ * both runs made several samples per prompt with the same seeds, {@link SamplePairs} adds rows paired by
+ * (prompt, sample), named {@code sample:<metric>}. Prompts present in only
  * some runs are reported in {@link Comparison#partialPrompts()} and per pair in onlyInA/onlyInB.
  */
 public final class CompareRuns {
@@ -105,6 +107,8 @@ public final class CompareRuns {
         rows.add(metricRow(m, g.getKey(), g.getValue()));
       }
     }
+
+    rows.addAll(SamplePairs.rows(SamplePairs.matched(a, b), metrics, policy, bootstrap));
 
     List<Vote> votes = new ArrayList<>();
     for (Vote v : allVotes) {

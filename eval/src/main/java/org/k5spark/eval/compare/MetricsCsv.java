@@ -25,6 +25,7 @@ import org.k5spark.core.io.AtomicFiles;
  * <pre>
  * run_id        optional; the run label (a caller-given label wins over it)
  * prompt_id     required, non-empty; the pairing key across runs
+ * sample        optional; 0-based sample index of the prompt (--samples-per-prompt); empty or absent = 0
  * prompt        prompt text as generated (any characters; quoted as needed)
  * concept       concept labels joined with ", " (MovieGen spelling, e.g. "human - activity, scene")
  * motion_level  low | medium | high | empty
@@ -43,7 +44,7 @@ import org.k5spark.core.io.AtomicFiles;
 public final class MetricsCsv {
   public static final String METRIC_PREFIX = "metric.";
   public static final String CONFIG_PREFIX = "config.";
-  public static final List<String> FIXED = List.of("run_id", "prompt_id", "prompt", "concept", "motion_level", "seed",
+  public static final List<String> FIXED = List.of("run_id", "prompt_id", "sample", "prompt", "concept", "motion_level", "seed",
       "status", "video_path", "gpu_seconds");
 
   private MetricsCsv() {
@@ -98,8 +99,18 @@ public final class MetricsCsv {
           throw new IOException(line + ": column seed is not an integer: '" + seed + "'", e);
         }
         Double gpu = number(get(rec, "gpu_seconds"), line, "gpu_seconds");
+        String sampleCell = get(rec, "sample");
+        int sample;
+        try {
+          sample = sampleCell == null || sampleCell.isBlank() ? 0 : Integer.parseInt(sampleCell.trim());
+        } catch (NumberFormatException e) {
+          throw new IOException(line + ": column sample is not an integer: '" + sampleCell + "'", e);
+        }
+        if (sample < 0) {
+          throw new IOException(line + ": column sample must be >= 0, got " + sample);
+        }
         String resolvedRun = runId != null ? runId : (id == null || id.isBlank() ? fileRunId : id);
-        videos.add(new VideoScore(resolvedRun, promptId, get(rec, "prompt"), splitConcepts(get(rec, "concept")),
+        videos.add(new VideoScore(resolvedRun, promptId, sample, get(rec, "prompt"), splitConcepts(get(rec, "concept")),
             trimOrEmpty(get(rec, "motion_level")), seedValue, get(rec, "status"), get(rec, "video_path"), metrics, gpu));
       }
       String name = runId != null ? runId : fileRunId;
@@ -108,8 +119,7 @@ public final class MetricsCsv {
       }
       List<VideoScore> named = new ArrayList<>();
       for (VideoScore v : videos) {
-        named.add(v.runId() != null && v.runId().equals(name) ? v : new VideoScore(name, v.promptId(), v.prompt(),
-            v.concepts(), v.motionLevel(), v.seed(), v.status(), v.videoPath(), v.metrics(), v.gpuSeconds()));
+        named.add(v.runId() != null && v.runId().equals(name) ? v : v.withRunId(name));
       }
       return new RunTable(name, config == null ? Map.of() : config, named);
     }
@@ -132,7 +142,7 @@ public final class MetricsCsv {
     try (CSVPrinter out = new CSVPrinter(new java.io.OutputStreamWriter(bytes, StandardCharsets.UTF_8),
         CSVFormat.RFC4180.builder().setHeader(header.toArray(String[]::new)).build())) {
       for (VideoScore v : run.videos()) {
-        List<Object> row = new ArrayList<>(Arrays.asList(run.runId(), v.promptId(), v.prompt(),
+        List<Object> row = new ArrayList<>(Arrays.asList(run.runId(), v.promptId(), v.sample(), v.prompt(),
             String.join(", ", v.concepts()), v.motionLevel(), v.seed() == null ? "" : v.seed(), v.status(),
             v.videoPath() == null ? "" : v.videoPath(), v.gpuSeconds() == null ? "" : v.gpuSeconds()));
         if (errors != null) {

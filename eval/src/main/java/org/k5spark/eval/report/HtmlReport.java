@@ -66,7 +66,14 @@ public final class HtmlReport {
     h.append("<h1>").append(html(title)).append("</h1>\n<p class=\"meta\">Generated ").append(Instant.now())
         .append(" · percentile bootstrap, ").append(cmp.bootstrapResamples()).append(" resamples, seed ")
         .append(cmp.seed()).append(", ").append(Text.level(cmp.level())).append(" CI · win rate = (wins + ties/2)/n")
-        .append("</p>\n");
+        .append(" · aggregation: ").append(html(org.k5spark.eval.compare.PromptMeans.RULE))
+        .append(" (sample:&lt;metric&gt; rows pair (prompt, sample) where both runs share seeds)</p>\n");
+    var mismatch = org.k5spark.eval.compare.Protocol.differences(cmp.runs());
+    if (!mismatch.isEmpty()) { // only reachable with --allow-protocol-mismatch
+      h.append("<p class=\"warn\" id=\"protocol-mismatch\"><b>Protocol mismatch</b>: the runs differ in ")
+          .append(html(org.k5spark.eval.compare.Protocol.keys(mismatch)))
+          .append(", not only in the checkpoint; differences below may come from the protocol.</p>\n");
+    }
     sections.forEach(h::append);
     runs(h);
     vbench(h);

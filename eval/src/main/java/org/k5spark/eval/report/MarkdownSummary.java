@@ -30,6 +30,11 @@ public final class MarkdownSummary {
   public static String render(Comparison cmp, String title) {
     StringBuilder s = new StringBuilder();
     s.append("## ").append(md(title)).append("\n\n");
+    var mismatch = org.k5spark.eval.compare.Protocol.differences(cmp.runs());
+    if (!mismatch.isEmpty()) {
+      s.append("**Protocol mismatch**: the runs differ in ").append(md(org.k5spark.eval.compare.Protocol.keys(mismatch)))
+          .append(", not only in the checkpoint.\n\n");
+    }
     s.append("| run | videos | failed | GPU-s / video |\n|---|---:|---:|---:|\n");
     for (RunTable r : cmp.runs()) {
       Double g = r.gpuSecondsPerVideo();
@@ -43,7 +48,8 @@ public final class MarkdownSummary {
       s.append("\n### ").append(a).append(" vs ").append(b).append("\n\n").append(pc.prompts().size())
           .append(" paired prompts").append(pc.votes() > 0 ? ", " + pc.votes() + " human votes" : "")
           .append("; shares from ").append(a).append("'s side, win rate = (W + T/2)/n, ")
-          .append(Text.level(cmp.level())).append(" bootstrap CI.\n\n");
+          .append(Text.level(cmp.level())).append(" bootstrap CI; ")
+          .append(org.k5spark.eval.compare.PromptMeans.RULE).append(".\n\n");
       s.append("| criterion | ").append(a).append(" wins | tie | ").append(b)
           .append(" wins | n | win rate [CI] | Δ mean [CI] | p |\n|---|---:|---:|---:|---:|---|---|---:|\n");
       for (MetricRow r : pc.overall()) {

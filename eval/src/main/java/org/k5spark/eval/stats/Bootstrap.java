@@ -82,6 +82,47 @@ public final class Bootstrap {
     return new ConfidenceInterval(stat.applyAsDouble(x), p.evaluate(alpha * 100), p.evaluate((1 - alpha) * 100), level);
   }
 
+  /**
+   * CI of the mean over all items of {@code clusters}, resampling whole clusters (a prompt's samples stay
+   * together: they share the prompt and are not independent). The estimate is the mean over all items.
+   */
+  public ConfidenceInterval clusteredMean(double[][] clusters) {
+    int items = 0;
+    for (double[] c : clusters) {
+      items += c.length;
+    }
+    if (items == 0) {
+      return ConfidenceInterval.empty(level);
+    }
+    double[] sums = new double[clusters.length];
+    double[] counts = new double[clusters.length];
+    double total = 0;
+    for (int i = 0; i < clusters.length; i++) {
+      for (double d : clusters[i]) {
+        sums[i] += d;
+      }
+      counts[i] = clusters[i].length;
+      total += sums[i];
+    }
+    RandomGenerator rng = new Well19937c(seed);
+    double[] stats = new double[resamples];
+    for (int r = 0; r < resamples; r++) {
+      double s = 0;
+      double n = 0;
+      for (int i = 0; i < clusters.length; i++) {
+        int k = rng.nextInt(clusters.length);
+        s += sums[k];
+        n += counts[k];
+      }
+      stats[r] = n == 0 ? Double.NaN : s / n;
+    }
+    Arrays.sort(stats);
+    double alpha = (1 - level) / 2;
+    Percentile p = new Percentile().withEstimationType(Percentile.EstimationType.R_7);
+    p.setData(stats);
+    return new ConfidenceInterval(total / items, p.evaluate(alpha * 100), p.evaluate((1 - alpha) * 100), level);
+  }
+
   static double meanOf(double[] v) {
     double s = 0;
     for (double d : v) {

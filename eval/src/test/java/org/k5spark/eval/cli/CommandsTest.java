@@ -49,8 +49,9 @@ class CommandsTest {
     long leftIsA = key.items().stream().filter(i -> i.left().equals("A")).count();
 
     Path out = tmp.resolve("cmp");
+    // the fixture's runs differ in steps (sft 50 vs distilled): a protocol mismatch, compared on purpose
     assertEquals(0, new CommandLine(new CompareCommand()).execute("--run", "A=" + f[0], "--run", "B=" + f[1],
-        "--votes", votesFile.toString(), "--sbs-key", sbs.resolve("sbs-key.json").toString(), "--resamples", "500",
+        "--allow-protocol-mismatch", "--votes", votesFile.toString(), "--sbs-key", sbs.resolve("sbs-key.json").toString(), "--resamples", "500",
         "--tie-margin", "aesthetic_quality=0.12", "--out", out.toString()));
     JsonNode root = new ObjectMapper().readTree(out.resolve("comparison.json").toFile());
     JsonNode pair = root.get("pairs").get(0);
@@ -96,7 +97,7 @@ class CommandsTest {
     ImageIO.write(new BufferedImage(4, 4, BufferedImage.TYPE_INT_RGB), "jpg", thumbs.resolve("p3.jpg").toFile());
     Path rep = tmp.resolve("rep");
     assertEquals(0, new CommandLine(new ReportCommand()).execute("--run", "A=" + f[0], "--run", "B=" + f[1],
-        "--thumbs", tmp.resolve("thumbs").toString(), "--resamples", "200", "--out", rep.toString()));
+        "--allow-protocol-mismatch", "--thumbs", tmp.resolve("thumbs").toString(), "--resamples", "200", "--out", rep.toString()));
     String html = Files.readString(rep.resolve("report.html"));
     assertTrue(html.contains("data:image/jpeg;base64,"));
     assertTrue(Files.exists(rep.resolve("summary.md")));

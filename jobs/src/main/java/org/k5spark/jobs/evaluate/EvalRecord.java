@@ -6,7 +6,8 @@ import org.k5spark.jobs.spark.items.ItemRecord;
 import org.k5spark.jobs.spark.items.PartStore;
 
 /**
- * The committed evaluation of one video, {@code <run>/eval/parts/<prompt_id>.json}. {@code videoBytes} is
+ * The committed evaluation of one video, {@code <run>/eval/parts/<sample_id>.json} ({@code promptId} holds the
+ * sample id, {@link EvalItem#itemId}: the prompt id for sample 0, so parts from before samples stay valid). {@code videoBytes} is
  * the size of the video that was scored (-1: it did not exist), so a re-run re-scores a video that was
  * regenerated since, and skips everything else.
  *

@@ -67,7 +67,7 @@ public final class EvalWork implements ItemWork<EvalItem, EvalRecord, EvalRecord
 
   @Override
   public String itemId(EvalItem item) {
-    return item.promptId();
+    return item.itemId();
   }
 
   @Override
@@ -175,7 +175,7 @@ public final class EvalWork implements ItemWork<EvalItem, EvalRecord, EvalRecord
       }
     }
     TaskContext tc = TaskContext.get();
-    return new EvalRecord(item.promptId(), status, error, bytes, item.videoSha256(), metrics, estimators, notComputed,
+    return new EvalRecord(item.itemId(), status, error, bytes, item.videoSha256(), metrics, estimators, notComputed,
         (System.nanoTime() - t0) / 1e9, device, SparkEnv.get() == null ? "driver" : SparkEnv.get().executorId(),
         tc == null ? 0 : tc.attemptNumber(), null, System.currentTimeMillis());
   }

@@ -59,7 +59,7 @@ public final class EvaluateVideosJob {
     EvalWork work = new EvalWork(cfg);
     Map<String, EvalRecord> before = work.parts().readAll(conf);
     LOG.info("[{}] {} prompts in the manifest, {} generated, {} scored earlier (checked on the executors)", runId,
-        manifest.items().size(), generated.size(), generated.stream().filter(i -> before.containsKey(i.promptId())).count());
+        manifest.items().size(), generated.size(), generated.stream().filter(i -> before.containsKey(i.itemId())).count());
     int parts = cfg.partitions() > 0 ? cfg.partitions() : 2 * jsc.defaultParallelism();
     // every video of a run has the same shape, hence the same cost: dealt out round-robin
     List<List<EvalItem>> buckets = ItemJob.buckets(generated, parts);
@@ -69,7 +69,8 @@ public final class EvaluateVideosJob {
     // commit the job: the tables from the parts, whatever the stage did
     jsc.setJobDescription("k5 evaluate " + runId + ": tables");
     Map<String, EvalRecord> after = work.parts().readAll(conf);
-    MetricsTable table = new MetricsTable(runId, withEvalConfig(manifest.runConfig(), cfg, after), manifest.items(), after);
+    MetricsTable table = new MetricsTable(runId, withEvalConfig(manifest.runConfig(), cfg, after,
+        weightsDigest(cfg.weightsDir(), conf)), manifest.items(), after);
     ItemJob.commitTable(table.toCsv(), layout.metricsCsv(), table.toDataFrame(spark), layout.metricsParquet(),
         layout.tmp(), conf);
     RunTable run = table.runTable();
@@ -80,12 +81,12 @@ public final class EvaluateVideosJob {
 
     Map<String, Integer> counts = new HashMap<>();
     for (EvalItem item : generated) {
-      EvalRecord r = after.get(item.promptId());
+      EvalRecord r = after.get(item.itemId());
       counts.merge(r == null ? EvalRecord.ERROR : r.status(), 1, Integer::sum);
     }
     int scored = 0;
     for (EvalItem item : generated) {
-      EvalRecord r = after.get(item.promptId());
+      EvalRecord r = after.get(item.itemId());
       if (r != null && r.finishedAtMs() >= startMs) {
         scored++;
       }
@@ -107,12 +108,41 @@ public final class EvaluateVideosJob {
 
   /** The generation run's config plus how it was scored: the estimator of each metric (equal on every row). */
   private static Map<String, String> withEvalConfig(Map<String, String> runConfig, EvaluateConfig cfg,
-      Map<String, EvalRecord> parts) {
+      Map<String, EvalRecord> parts, String weightsDigest) {
     Map<String, String> c = new LinkedHashMap<>(runConfig);
     parts.values().stream().filter(EvalRecord::ok).findFirst().ifPresent(r -> r.estimators().forEach((m, e) ->
         c.put("estimator." + m, e)));
     c.put("eval_weights", cfg.weightsDir() == null ? "none" : new Path(cfg.weightsDir()).getName());
+    c.put("eval_weights_digest", weightsDigest);
     return c;
+  }
+
+  /**
+   * One digest of the metric weights (sha256 over "relative path=sha256" of every file, sorted), so two evaluations
+   * with different weights under the same directory name are told apart; "none" without weights. Read once per
+   * evaluation on the driver.
+   */
+  static String weightsDigest(String weightsDir, Configuration conf) throws IOException {
+    if (weightsDir == null || weightsDir.isBlank()) {
+      return "none";
+    }
+    Path root = new Path(weightsDir);
+    FileSystem fs = root.getFileSystem(conf);
+    if (!fs.exists(root)) {
+      return "none";
+    }
+    String base = fs.makeQualified(root).toString();
+    java.util.TreeMap<String, String> files = new java.util.TreeMap<>();
+    var it = fs.listFiles(root, true);
+    while (it.hasNext()) {
+      Path p = it.next().getPath();
+      String rel = p.toString().startsWith(base) ? p.toString().substring(base.length()) : p.getName();
+      files.put(rel, org.k5spark.jobs.spark.items.PayloadDigest.of(p, conf));
+    }
+    StringBuilder joined = new StringBuilder();
+    files.forEach((k, v) -> joined.append(k).append('=').append(v).append('\n'));
+    return "sha256:" + org.k5spark.jobs.spark.items.PayloadDigest.of(
+        joined.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
   }
 
   static Map<String, EvalRecord> readParts(EvalLayout layout, Configuration conf) throws IOException {

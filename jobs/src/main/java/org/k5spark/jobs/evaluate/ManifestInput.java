@@ -19,8 +19,8 @@ import org.k5spark.eval.compare.MetricsCsv;
 import org.k5spark.jobs.generate.Manifest;
 
 /**
- * A generation run's manifest as evaluation input: one {@link EvalItem} per distinct prompt_id (rejected
- * rows have none and are not videos), plus the run-level configuration (model variant, checkpoint digest,
+ * A generation run's manifest as evaluation input: one {@link EvalItem} per distinct (prompt_id, sample) (rejected
+ * rows have none and are not videos; manifests older than the sample column are sample 0), plus the run-level configuration (model variant, checkpoint digest,
  * steps, ...) taken from the generated rows. Reads {@code manifest.csv}, or {@code manifest.parquet}
  * when the CSV copy is absent.
  */
@@ -68,7 +68,31 @@ public record ManifestInput(List<EvalItem> items, Map<String, String> runConfig)
       throw new IOException("no manifest in " + layout.run() + " (expected manifest.csv or manifest.parquet written by"
           + " k5 generate)");
     }
-    return fromRows(rows, layout.manifestCsv().toString());
+    ManifestInput m = fromRows(rows, layout.manifestCsv().toString());
+    Map<String, String> config = new LinkedHashMap<>(m.runConfig());
+    config.putAll(runCard(fs, new org.apache.hadoop.fs.Path(layout.run(), "run.json")));
+    return new ManifestInput(m.items(), config);
+  }
+
+  /**
+   * run.json's {@code protocol} object (the generate job's run card) as {@code protocol.<key>} entries, which
+   * become the metrics table's {@code config.protocol.*} columns; empty for runs from before the run card.
+   */
+  static Map<String, String> runCard(FileSystem fs, org.apache.hadoop.fs.Path runJson) throws IOException {
+    Map<String, String> out = new LinkedHashMap<>();
+    if (!fs.exists(runJson)) {
+      return out;
+    }
+    com.fasterxml.jackson.databind.JsonNode root;
+    try (InputStream in = fs.open(runJson)) {
+      root = new com.fasterxml.jackson.databind.ObjectMapper().readTree(in);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IOException(runJson + ": not JSON (" + e.getOriginalMessage() + ")", e);
+    }
+    com.fasterxml.jackson.databind.JsonNode card = root.path("protocol");
+    card.fields().forEachRemaining(e -> out.put(org.k5spark.eval.compare.Protocol.PREFIX + e.getKey(),
+        e.getValue().isNull() ? "" : e.getValue().asText()));
+    return out;
   }
 
   static ManifestInput fromRows(List<Map<String, Object>> rows, String source) throws IOException {
@@ -93,7 +117,9 @@ public record ManifestInput(List<EvalItem> items, Map<String, String> runConfig)
           }
         }
       }
-      items.putIfAbsent(id, new EvalItem(id, str(r, "prompt"), MetricsCsv.splitConcepts(str(r, "concepts")),
+      int sample = parseSample(str(r, "sample"), source, line);
+      items.putIfAbsent(org.k5spark.jobs.generate.PromptSample.sampleId(id, sample), new EvalItem(id, sample,
+          str(r, "prompt"), MetricsCsv.splitConcepts(str(r, "concepts")),
           str(r, "motion_level"), parseLong(str(r, "seed"), source, line), status, str(r, "error"), str(r, "video_path"),
           str(r, "video_sha256"), gpuSeconds(r, source, line)));
     }
@@ -115,6 +141,18 @@ public record ManifestInput(List<EvalItem> items, Map<String, String> runConfig)
       }
     }
     return any ? ms / 1000.0 : null;
+  }
+
+  private static int parseSample(String s, String source, int line) throws IOException {
+    try {
+      int k = s == null ? 0 : Integer.parseInt(s.trim());
+      if (k < 0) {
+        throw new NumberFormatException();
+      }
+      return k;
+    } catch (NumberFormatException e) {
+      throw new IOException(source + " row " + line + ": column sample is not a non-negative integer: '" + s + "'", e);
+    }
   }
 
   private static Long parseLong(String s, String source, int line) throws IOException {

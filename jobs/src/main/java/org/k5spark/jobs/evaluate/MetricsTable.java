@@ -19,7 +19,7 @@ import org.k5spark.eval.compare.RunTable;
 import org.k5spark.eval.compare.VideoScore;
 
 /**
- * The per-video metrics table of a run: one row per distinct prompt, in manifest order. Its CSV is the
+ * The per-video metrics table of a run: one row per video (sample of a prompt), in manifest order. Its CSV is the
  * {@link MetricsCsv} contract ({@code k5 compare}/{@code k5 report} read it) plus an {@code error}
  * column (ignored by readers) that says why a row has no metrics; the Parquet copy has the same columns,
  * concepts as an array.
@@ -40,7 +40,7 @@ public final class MetricsTable {
     this.config = new LinkedHashMap<>(config);
     Set<String> names = new LinkedHashSet<>();
     for (EvalItem item : items) {
-      EvalRecord r = parts.get(item.promptId());
+      EvalRecord r = parts.get(item.itemId());
       if (!item.generated()) {
         rows.add(new Row(item, item.genStatus() == null ? "failed" : item.genStatus(), item.genError(), Map.of()));
       } else if (r == null) {
@@ -67,7 +67,7 @@ public final class MetricsTable {
   public RunTable runTable() {
     List<VideoScore> scores = new ArrayList<>();
     for (Row r : rows) {
-      scores.add(new VideoScore(runId, r.item().promptId(), r.item().prompt(), r.item().concepts(),
+      scores.add(new VideoScore(runId, r.item().promptId(), r.item().sample(), r.item().prompt(), r.item().concepts(),
           r.item().motionLevel(), r.item().seed(), r.status(), r.item().videoPath(), r.metrics(), r.item().gpuSeconds()));
     }
     return new RunTable(runId, config, scores);
@@ -78,6 +78,7 @@ public final class MetricsTable {
     List<Object> v = new ArrayList<>();
     v.add(runId);
     v.add(it.promptId());
+    v.add(it.sample());
     v.add(it.prompt());
     v.add(csv ? String.join(", ", it.concepts()) : it.concepts().toArray(new String[0]));
     v.add(it.motionLevel());
@@ -106,6 +107,7 @@ public final class MetricsTable {
       org.apache.spark.sql.types.DataType t = switch (h) {
         case "concept" -> DataTypes.createArrayType(DataTypes.StringType);
         case "seed" -> DataTypes.LongType;
+        case "sample" -> DataTypes.IntegerType;
         case "gpu_seconds" -> DataTypes.DoubleType;
         default -> h.startsWith(MetricsCsv.METRIC_PREFIX) ? DataTypes.DoubleType : DataTypes.StringType;
       };

@@ -19,8 +19,9 @@ import picocli.CommandLine.Spec;
  * configured. Defaults: built in, then configs/jobs/generate.yaml (or --job-config), then the command line.
  */
 @Command(name = "generate", mixinStandardHelpOptions = true, sortOptions = false,
-    description = {"Generate one video per prompt of the given CSVs with Spark (local[*] unless --master).",
-        "Writes under <out>/<run-id>/: videos/<prompt_id>.mp4, parts/<prompt_id>.json,",
+    description = {"Generate --samples-per-prompt videos per prompt of the given files with Spark (local[*] unless --master).",
+        "Writes under <out>/<run-id>/: videos/<sample_id>.mp4, parts/<sample_id>.json (sample_id = <prompt_id> for",
+        "sample 0, <prompt_id>-<k> for sample k),",
         "manifest.csv, manifest.parquet and run.json.",
         "Re-running the same command skips prompts already committed.",
         "Exit codes: 0 done; 1 refused before any work (also a header-only prompt CSV without --allow-empty);",
@@ -31,8 +32,10 @@ public class GenerateCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Option(names = "--prompts", required = true, split = ",", paramLabel = "CSV",
-      description = "Prompt CSV(s), any Hadoop FS path (file, hdfs, s3a); comma-separated or repeated.")
+  @Option(names = "--prompts", required = true, split = ",", paramLabel = "FILE",
+      description = "Prompt file(s), any Hadoop FS path (file, hdfs, s3a); comma-separated or repeated: a CSV"
+          + " (MovieGen Bench or any file with --prompt-column), a VBench one-prompt-a-line *.txt or a VBench"
+          + " *.json (VBench_full_info.json: dimension tags become concept labels).")
   List<String> prompts;
 
   @Option(names = "--out", required = true, description = "Output root (any Hadoop FS path).")
@@ -73,6 +76,10 @@ public class GenerateCommand implements Callable<Integer> {
 
   @Option(names = "--base-seed", description = "Per-prompt seed = hash(base seed, prompt_id). Default: ${DEFAULT-VALUE}")
   long baseSeed = 42;
+
+  @Option(names = "--samples-per-prompt", paramLabel = "K", description = "Videos per prompt; sample k (0-based) has"
+      + " seed (prompt seed + k) mod 2^31, so raising K later only adds samples. Default: ${DEFAULT-VALUE}")
+  int samplesPerPrompt = 1;
 
   @Option(names = "--concept", description = "Only rows whose concept labels include this one.")
   String concept;
@@ -157,6 +164,11 @@ public class GenerateCommand implements Callable<Integer> {
       System.err.println(spec.name() + ": " + e.getMessage());
       return ExitCode.USAGE;
     }
+    if (effective.samplesPerPrompt < 1 || effective.samplesPerPrompt > Sampling.MAX_SAMPLES_PER_PROMPT) {
+      System.err.println(spec.name() + ": --samples-per-prompt must be 1.." + Sampling.MAX_SAMPLES_PER_PROMPT
+          + ", got " + effective.samplesPerPrompt);
+      return ExitCode.USAGE;
+    }
     GenerateConfig cfg;
     try {
       cfg = effective.toConfig();
@@ -209,7 +221,7 @@ public class GenerateCommand implements Callable<Integer> {
         new PromptReader.Options(promptColumn, expandedColumn, useExpanded, conceptColumn, motionColumn, maxPromptChars,
             baseSeed),
         new PromptSelection(concept, motionLevel, sample, by, limit),
-        new Sampling(width, height, seconds, steps, guidance, negativePrompt, magCache), partitions, maxFailedFraction, retryWithTiling, progressIntervalMs, batchSize);
+        new Sampling(width, height, seconds, steps, guidance, negativePrompt, magCache, samplesPerPrompt), partitions, maxFailedFraction, retryWithTiling, progressIntervalMs, batchSize);
   }
 
   /** Re-parses YAML-derived options followed by the real arguments, so the real ones override. */

@@ -47,8 +47,11 @@ public final class GenerateVideosJob {
         qualify(requested.weightsRoot(), conf));
     RunLayout layout = cfg.layout();
     jsc.setJobDescription("k5 generate " + cfg.runId() + ": read prompts");
-    List<PromptRecord> inputs = cfg.selection().apply(readPrompts(cfg, conf));
+    List<RunCard.PromptFile> files = new ArrayList<>();
+    List<PromptRecord> inputs = cfg.selection().apply(readPrompts(cfg, conf, files));
     Preflight.run(cfg, conf);
+    org.k5spark.core.config.ModelConfig model = GenerateConfig.DEFAULT_FACTORY.equals(cfg.factoryClass())
+        ? Preflight.model(cfg, conf) : null;
     FileSystem fs = layout.runDir().getFileSystem(conf);
     fs.delete(layout.tmp(), true); // what a killed run left mid-commit
     Map<String, PromptRecord> distinct = new LinkedHashMap<>();
@@ -58,27 +61,34 @@ public final class GenerateVideosJob {
       }
     }
     long startMs = System.currentTimeMillis();
-    writeRunJson(spark, cfg, conf, Map.of("state", "running"));
+    writeRunJson(spark, cfg, conf, Map.of("state", "running"),
+        RunCard.protocol(cfg, files, distinct.size(), model, List.of()));
+
+    int k = cfg.sampling().samplesPerPrompt();
+    List<PromptSample> items = new ArrayList<>();
+    for (PromptRecord p : distinct.values()) {
+      items.addAll(PromptSample.of(p, k));
+    }
 
     // set up the job: one listing of what is committed; the executors verify each video's checksum
     PromptWork work = new PromptWork(cfg);
     Map<String, PartRecord> before = work.parts().readAll(conf);
     Set<String> pending = new HashSet<>();
-    for (String id : distinct.keySet()) {
-      PartRecord r = before.get(id);
+    for (PromptSample item : items) {
+      PartRecord r = before.get(item.sampleId());
       if (r == null || !r.ok()) {
-        pending.add(id);
+        pending.add(item.sampleId());
       }
     }
-    LOG.info("[{}] {} input rows, {} distinct prompts, {} committed earlier (checked on the executors), {} to generate",
-        cfg.runId(), inputs.size(), distinct.size(), distinct.size() - pending.size(), pending.size());
+    LOG.info("[{}] {} input rows, {} distinct prompts x {} samples, {} committed earlier (checked on the executors),"
+        + " {} to generate", cfg.runId(), inputs.size(), distinct.size(), k, items.size() - pending.size(),
+        pending.size());
 
     ItemJob.StageResult stage;
-    List<PromptRecord> items = new ArrayList<>(distinct.values());
     int parts = cfg.partitions() > 0 ? cfg.partitions() : 2 * jsc.defaultParallelism();
-    List<List<PromptRecord>> buckets = ItemJob.buckets(items, parts);
+    List<List<PromptSample>> buckets = ItemJob.buckets(items, parts);
     try (ProgressMonitor progress = new ProgressMonitor(layout, conf, pending, cfg.progressIntervalMs())) {
-      stage = ItemJob.runStage(jsc, "k5 generate " + cfg.runId() + ": " + items.size() + " prompts in "
+      stage = ItemJob.runStage(jsc, "k5 generate " + cfg.runId() + ": " + items.size() + " videos in "
           + buckets.size() + " partitions, batches of " + cfg.batchSize(), buckets,
           new ItemTask<>(work, cfg.batchSize(), new HadoopConf(conf)));
     }
@@ -86,7 +96,7 @@ public final class GenerateVideosJob {
     // commit the job: the manifest from the parts, whatever the stage did
     jsc.setJobDescription("k5 generate " + cfg.runId() + ": manifest");
     Map<String, PartRecord> after = work.parts().readAll(conf);
-    List<ManifestRow> rows = Manifest.assemble(cfg.runId(), inputs, after);
+    List<ManifestRow> rows = Manifest.assemble(cfg.runId(), inputs, k, after);
     ItemJob.commitTable(Manifest.toCsv(rows), layout.manifestCsv(), Manifest.toDataFrame(spark, rows),
         layout.manifestParquet(), layout.tmp(), conf);
 
@@ -94,8 +104,8 @@ public final class GenerateVideosJob {
     int failed = 0;
     int reused = 0;
     int generated = 0;
-    for (PromptRecord p : distinct.values()) {
-      PartRecord r = after.get(p.promptId());
+    for (PromptSample item : items) {
+      PartRecord r = after.get(item.sampleId());
       boolean thisRun = r != null && r.finishedAtMs() >= startMs;
       if (r != null && r.ok()) {
         ok++;
@@ -109,13 +119,13 @@ public final class GenerateVideosJob {
       }
     }
     int rejected = (int) inputs.stream().filter(p -> !p.accepted()).count();
-    double failedFraction = distinct.isEmpty() ? 0 : (double) failed / distinct.size();
+    double failedFraction = items.isEmpty() ? 0 : (double) failed / items.size();
     String state = stage.aborted() ? ABORTED : failedFraction > cfg.maxFailedFraction() ? FAILED : DONE;
-    RunSummary summary = new RunSummary(inputs.size(), rejected, distinct.size(), ok, failed, reused, generated,
+    RunSummary summary = new RunSummary(inputs.size(), rejected, distinct.size(), k, ok, failed, reused, generated,
         failedFraction, layout.manifestCsv().toString(), state, stage.abortReason());
     Map<String, Object> s = new LinkedHashMap<>(summary.asMap());
     s.put("executors", batchesByExecutor(after.values(), startMs));
-    writeRunJson(spark, cfg, conf, s);
+    writeRunJson(spark, cfg, conf, s, RunCard.protocol(cfg, files, distinct.size(), model, after.values()));
     fs.delete(layout.tmp(), true);
     LOG.info("[{}] {}: {} ok, {} failed, {} rejected, {} kept from earlier runs; manifest {}", cfg.runId(), state, ok,
         failed, rejected, reused, layout.manifestCsv());
@@ -177,8 +187,8 @@ public final class GenerateVideosJob {
     }
   }
 
-  static List<PromptRecord> readPrompts(GenerateConfig cfg, Configuration conf) throws IOException {
-    PromptReader reader = new PromptReader(cfg.readerOptions());
+  static List<PromptRecord> readPrompts(GenerateConfig cfg, Configuration conf, List<RunCard.PromptFile> files)
+      throws IOException {
     List<PromptRecord> all = new ArrayList<>();
     for (String csv : cfg.prompts()) {
       Path p = new Path(csv);
@@ -193,7 +203,13 @@ public final class GenerateVideosJob {
         throw new IllegalArgumentException(csv + ": " + len + " bytes; prompt CSVs over 512 MiB are not supported");
       }
       try (var in = fs.open(p)) {
-        all.addAll(reader.read(csv, in.readAllBytes()));
+        byte[] bytes = in.readAllBytes();
+        List<PromptRecord> rows = PromptSuites.read(cfg.readerOptions(), csv, bytes);
+        files.add(new RunCard.PromptFile(csv, "sha256:" + java.util.HexFormat.of().formatHex(
+            java.security.MessageDigest.getInstance("SHA-256").digest(bytes)), rows.size(), PromptSuites.format(csv)));
+        all.addAll(rows);
+      } catch (java.security.NoSuchAlgorithmException e) {
+        throw new IllegalStateException(e);
       }
     }
     return all;
@@ -204,10 +220,10 @@ public final class GenerateVideosJob {
     return PromptWork.parts(layout).readAll(conf);
   }
 
-  private static void writeRunJson(SparkSession spark, GenerateConfig cfg, Configuration conf, Map<String, Object> summary)
-      throws IOException {
+  private static void writeRunJson(SparkSession spark, GenerateConfig cfg, Configuration conf, Map<String, Object> summary,
+      Map<String, Object> protocol) throws IOException {
     byte[] json = RunInfo.toJson(cfg, spark.sparkContext().getConf(), spark.version(),
-        spark.sparkContext().applicationId(), summary);
+        spark.sparkContext().applicationId(), summary, protocol);
     FsCommit.commitBytes(json, cfg.layout().runJson(), cfg.layout().tmp(), conf);
   }
 }

@@ -34,6 +34,7 @@ public final class Manifest {
     List<Column> c = new ArrayList<>(List.of(
         new Column("run_id", DataTypes.StringType, ManifestRow::runId),
         new Column("prompt_id", DataTypes.StringType, ManifestRow::promptId),
+        new Column("sample", DataTypes.IntegerType, ManifestRow::sample),
         new Column("prompt", DataTypes.StringType, ManifestRow::prompt),
         new Column("concepts", DataTypes.createArrayType(DataTypes.StringType), ManifestRow::concepts),
         new Column("motion_level", DataTypes.StringType, ManifestRow::motionLevel),
@@ -74,11 +75,21 @@ public final class Manifest {
     return COLUMNS.stream().map(Column::name).toList();
   }
 
-  /** One row per input record, in input order; duplicates of a prompt share its video. */
-  public static List<ManifestRow> assemble(String runId, List<PromptRecord> inputs, Map<String, PartRecord> parts) {
-    List<ManifestRow> rows = new ArrayList<>(inputs.size());
+  /**
+   * In input order: one row per sample of each accepted input record ({@code samplesPerPrompt} rows, sample 0
+   * first), one row per rejected record; duplicates of a prompt share its videos.
+   */
+  public static List<ManifestRow> assemble(String runId, List<PromptRecord> inputs, int samplesPerPrompt,
+      Map<String, PartRecord> parts) {
+    List<ManifestRow> rows = new ArrayList<>(inputs.size() * samplesPerPrompt);
     for (PromptRecord in : inputs) {
-      rows.add(ManifestRow.of(runId, in, in.accepted() ? parts.get(in.promptId()) : null));
+      if (!in.accepted()) {
+        rows.add(ManifestRow.rejected(runId, in));
+        continue;
+      }
+      for (PromptSample s : PromptSample.of(in, samplesPerPrompt)) {
+        rows.add(ManifestRow.of(runId, s, parts.get(s.sampleId())));
+      }
     }
     return rows;
   }

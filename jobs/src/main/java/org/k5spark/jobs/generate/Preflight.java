@@ -105,9 +105,8 @@ final class Preflight {
    */
   static List<String> emptyPromptFiles(GenerateConfig cfg, Configuration conf) {
     List<String> empty = new ArrayList<>();
-    PromptReader reader = new PromptReader(cfg.readerOptions());
     for (String csv : cfg.prompts()) {
-      if (reader.read(csv, bytes(csv, conf)).isEmpty()) {
+      if (PromptSuites.read(cfg.readerOptions(), csv, bytes(csv, conf)).isEmpty()) {
         empty.add(csv);
       }
     }

@@ -27,6 +27,15 @@ public final class PromptIds {
     return ByteBuffer.wrap(h).getInt() & 0x7fffffffL;
   }
 
+  /**
+   * The seed of sample {@code k} of a prompt whose (sample 0) seed is {@code promptSeed}: {@code (promptSeed + k)
+   * mod 2^31}, MLPerf's T2V rule (seed = base + iteration) applied per prompt. Sample k's seed does not depend on
+   * how many samples the run asks for, so K=4 after K=3 adds exactly one video per prompt.
+   */
+  public static long sampleSeed(long promptSeed, int k) {
+    return (promptSeed + k) & 0x7fffffffL;
+  }
+
   static byte[] sha256(String s) {
     try {
       return MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));

@@ -34,7 +34,7 @@ import org.slf4j.LoggerFactory;
  * {@link TextToVideo#generateEach} call (text encoders placed once per batch); a prompt that failed is retried
  * alone with small VAE tiles; each video is encoded to a local MP4, hashed, uploaded, and its part committed.
  */
-public final class PromptWork implements ItemWork<PromptRecord, PromptWork.Generated, PartRecord> {
+public final class PromptWork implements ItemWork<PromptSample, PromptWork.Generated, PartRecord> {
   private static final long serialVersionUID = 1L;
   private static final Logger LOG = LoggerFactory.getLogger(PromptWork.class);
 
@@ -61,8 +61,8 @@ public final class PromptWork implements ItemWork<PromptRecord, PromptWork.Gener
   }
 
   @Override
-  public String itemId(PromptRecord p) {
-    return p.promptId();
+  public String itemId(PromptSample s) {
+    return s.sampleId();
   }
 
   @Override
@@ -71,11 +71,14 @@ public final class PromptWork implements ItemWork<PromptRecord, PromptWork.Gener
   }
 
   @Override
-  public String staleReason(PromptRecord p, PartRecord committed, Configuration conf) throws IOException {
+  public String staleReason(PromptSample s, PartRecord committed, Configuration conf) throws IOException {
     if (!committed.ok()) {
       return "earlier attempt failed: " + committed.error();
     }
-    Path video = cfg.layout().video(p.promptId());
+    if (committed.seed() != s.seed()) { // a part from before a seed-rule change, or another --base-seed
+      return "it was made with seed " + committed.seed() + ", this sample's seed is " + s.seed();
+    }
+    Path video = cfg.layout().video(s.sampleId());
     FileStatus st;
     try {
       st = video.getFileSystem(conf).getFileStatus(video);
@@ -95,7 +98,7 @@ public final class PromptWork implements ItemWork<PromptRecord, PromptWork.Gener
   }
 
   @Override
-  public List<Generated> process(List<PromptRecord> batch, Configuration conf) throws Exception {
+  public List<Generated> process(List<PromptSample> batch, Configuration conf) throws Exception {
     String gpu = TaskDevice.gpuAddress();
     Key key = new Key(cfg.factoryClass(), cfg.modelConfig(), cfg.weightsRoot(), TaskDevice.name(gpu));
     return PIPELINES.run(key, 1, () -> build(key, gpu, conf), loaded -> {
@@ -114,7 +117,7 @@ public final class PromptWork implements ItemWork<PromptRecord, PromptWork.Gener
           continue;
         }
         String first = ItemTask.oneLine(r.error());
-        LOG.warn("prompt {} failed ({}){}", batch.get(k).promptId(), first,
+        LOG.warn("sample {} failed ({}){}", batch.get(k).sampleId(), first,
             cfg.retryWithTiling() ? "; retrying alone with small VAE tiles" : "");
         if (!cfg.retryWithTiling()) {
           out.add(new Generated(null, first, false, id, loaded.instanceId(), batchId, reqs.size(),
@@ -160,19 +163,20 @@ public final class PromptWork implements ItemWork<PromptRecord, PromptWork.Gener
 
   /** Encodes, hashes and uploads the video (video first; the task commits the part after it). */
   @Override
-  public PartRecord commitItem(PromptRecord p, Generated g, String redone, Configuration conf) throws Exception {
+  public PartRecord commitItem(PromptSample p, Generated g, String redone, Configuration conf) throws Exception {
     ModelIdentity id = g.id();
     String gpu = TaskDevice.gpuAddress();
     if (g.video() == null) {
-      return new PartRecord(p.promptId(), PartRecord.FAILED, g.error(), null, 0, null, null, p.seed(), id.variant(),
+      return new PartRecord(p.prompt().promptId(), p.sample(), PartRecord.FAILED, g.error(), null, 0, null, null, p.seed(), id.variant(),
           id.checkpointDigest(), id.configDigest(), 0, 0, 0, 0, 0, 0, false, g.tiling(), cfg.sampling().magCache(),
           Map.of("total", (System.nanoTime() - g.startNanos()) / 1e6), gpu, executorId(), attempt(), g.instance(),
-          g.batchId(), g.batchSize(), g.encoderPlacements(), redone, System.currentTimeMillis());
+          g.batchId(), g.batchSize(), g.encoderPlacements(), redone, System.currentTimeMillis(), id.attentionBackend(),
+          id.dtype());
     }
     GeneratedVideo video = g.video();
     RunLayout layout = cfg.layout();
     VideoEncoder encoder = VideoEncoder.byName(cfg.encoderClass());
-    java.nio.file.Path local = Files.createTempFile(LocalScratch.dir(), p.promptId() + "-", ".mp4");
+    java.nio.file.Path local = Files.createTempFile(LocalScratch.dir(), p.sampleId() + "-", ".mp4");
     try {
       video.timings().time("encode", () -> {
         try {
@@ -184,7 +188,7 @@ public final class PromptWork implements ItemWork<PromptRecord, PromptWork.Gener
       });
       String sha = PayloadDigest.of(local);
       String framesSha = PayloadDigest.of(video.frames().rgb());
-      Path dest = layout.video(p.promptId());
+      Path dest = layout.video(p.sampleId());
       long bytes = video.timings().time("upload", () -> {
         try {
           return FsCommit.commitFile(local, dest, layout.tmp(), conf);
@@ -192,21 +196,21 @@ public final class PromptWork implements ItemWork<PromptRecord, PromptWork.Gener
           throw new java.io.UncheckedIOException(e);
         }
       });
-      return new PartRecord(p.promptId(), PartRecord.OK, null, dest.toString(), bytes, sha, framesSha, p.seed(),
+      return new PartRecord(p.prompt().promptId(), p.sample(), PartRecord.OK, null, dest.toString(), bytes, sha, framesSha, p.seed(),
           id.variant(),
           id.checkpointDigest(), id.configDigest(), video.width(), video.height(), video.frames().frames(),
           video.frames().fps(), video.steps(), video.guidanceWeight(), video.promptTruncated(), g.tiling(),
           cfg.sampling().magCache(), video.timings().asMap(), gpu, executorId(), attempt(), g.instance(), g.batchId(),
-          g.batchSize(), g.encoderPlacements(), redone, System.currentTimeMillis());
+          g.batchSize(), g.encoderPlacements(), redone, System.currentTimeMillis(), id.attentionBackend(), id.dtype());
     } finally {
       Files.deleteIfExists(local);
     }
   }
 
   @Override
-  public PartRecord failed(PromptRecord p, String reason, String redone) {
-    return new PartRecord(p.promptId(), PartRecord.FAILED, reason, null, 0, null, null, p.seed(), null, null, null, 0, 0, 0,
+  public PartRecord failed(PromptSample p, String reason, String redone) {
+    return new PartRecord(p.prompt().promptId(), p.sample(), PartRecord.FAILED, reason, null, 0, null, null, p.seed(), null, null, null, 0, 0, 0,
         0, 0, 0, false, false, cfg.sampling().magCache(), Map.of(), TaskDevice.gpuAddress(), executorId(), attempt(),
-        null, null, 0, 0, redone, System.currentTimeMillis());
+        null, null, 0, 0, redone, System.currentTimeMillis(), null, null);
   }
 }

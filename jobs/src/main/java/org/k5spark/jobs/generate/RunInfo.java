@@ -17,10 +17,16 @@ public final class RunInfo {
   private RunInfo() {}
 
   public static byte[] toJson(GenerateConfig cfg, SparkConf sparkConf, String sparkVersion, String applicationId,
-      Map<String, Object> summary)
-      throws IOException {
+      Map<String, Object> summary) throws IOException {
+    return toJson(cfg, sparkConf, sparkVersion, applicationId, summary, Map.of());
+  }
+
+  /** @param protocol the run card ({@link RunCard#protocol}), run.json's {@code protocol} object */
+  public static byte[] toJson(GenerateConfig cfg, SparkConf sparkConf, String sparkVersion, String applicationId,
+      Map<String, Object> summary, Map<String, Object> protocol) throws IOException {
     Map<String, Object> root = new LinkedHashMap<>();
     root.put("run_id", cfg.runId());
+    root.put("protocol", protocol);
     root.put("config", configMap(cfg));
     Map<String, Object> env = new LinkedHashMap<>();
     env.put("k5spark_version", RunInfo.class.getPackage().getImplementationVersion());
@@ -57,6 +63,7 @@ public final class RunInfo {
     m.put("guidance", s.guidance());
     m.put("negative_prompt", s.negativePrompt());
     m.put("magcache", s.magCache());
+    m.put("samples_per_prompt", s.samplesPerPrompt());
     m.put("partitions", cfg.partitions());
     m.put("max_failed_fraction", cfg.maxFailedFraction());
     m.put("retry_with_vae_tiling", cfg.retryWithTiling());

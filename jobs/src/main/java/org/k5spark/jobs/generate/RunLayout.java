@@ -23,16 +23,16 @@ public record RunLayout(String out, String runId) implements Serializable {
     return new Path(runDir(), "videos");
   }
 
-  public Path video(String promptId) {
-    return new Path(videos(), promptId + ".mp4");
+  public Path video(String sampleId) {
+    return new Path(videos(), sampleId + ".mp4");
   }
 
   public Path parts() {
     return new Path(runDir(), "parts");
   }
 
-  public Path part(String promptId) {
-    return new Path(parts(), promptId + ".json");
+  public Path part(String sampleId) {
+    return new Path(parts(), sampleId + ".json");
   }
 
   /** Temporary names for rename-commits on real filesystems; removed when the run ends. */

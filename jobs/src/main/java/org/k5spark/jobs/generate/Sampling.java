@@ -9,18 +9,38 @@ import org.k5spark.core.pipeline.VideoRequest;
  * being compared can be told apart.
  *
  * @param magCache skip visual blocks where the variant's MagCache ratios allow (faster, not bit-identical)
+ * @param samplesPerPrompt videos per accepted prompt (VBench uses 5), seeds per {@link PromptIds#sampleSeed}
  */
 public record Sampling(Integer width, Integer height, Double seconds, Integer steps, Double guidance,
-    String negativePrompt, boolean magCache) implements Serializable {
+    String negativePrompt, boolean magCache, int samplesPerPrompt) implements Serializable {
+  /** More would be a typo rather than a protocol (VBench: 5, MLPerf T2V: a handful of iterations). */
+  public static final int MAX_SAMPLES_PER_PROMPT = 100;
 
-  /** Everything from the model config, exact sampling. */
-  public static Sampling defaults() {
-    return new Sampling(null, null, null, null, null, null, false);
+  public Sampling {
+    if (samplesPerPrompt < 1 || samplesPerPrompt > MAX_SAMPLES_PER_PROMPT) {
+      throw new IllegalArgumentException("--samples-per-prompt must be 1.." + MAX_SAMPLES_PER_PROMPT + ", got "
+          + samplesPerPrompt);
+    }
   }
 
-  public VideoRequest request(PromptRecord p) {
-    return new VideoRequest(p.prompt(), negativePrompt, p.seed(), width, height, seconds, steps, guidance, false,
-        magCache);
+  /** One sample per prompt. */
+  public Sampling(Integer width, Integer height, Double seconds, Integer steps, Double guidance,
+      String negativePrompt, boolean magCache) {
+    this(width, height, seconds, steps, guidance, negativePrompt, magCache, 1);
+  }
+
+  /** Everything from the model config, exact sampling, one sample per prompt. */
+  public static Sampling defaults() {
+    return new Sampling(null, null, null, null, null, null, false, 1);
+  }
+
+  public Sampling withSamplesPerPrompt(int k) {
+    return new Sampling(width, height, seconds, steps, guidance, negativePrompt, magCache, k);
+  }
+
+  public VideoRequest request(PromptSample s) {
+    return new VideoRequest(s.prompt().prompt(), negativePrompt, s.seed(), width, height, seconds, steps, guidance,
+        false, magCache);
   }
 
 }

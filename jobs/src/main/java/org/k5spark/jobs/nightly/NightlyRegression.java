@@ -87,6 +87,12 @@ public final class NightlyRegression {
           .compare(List.of(candidate, baseline), List.of());
       PairComparison pc = c.pairs().get(0);
       List<Check> checks = new ArrayList<>(Gates.apply(pc, cfg.maxDrop(), cfg.winRateGate()));
+      // a baseline run made under another protocol (steps, prompts, seeds, ...) cannot judge the checkpoint
+      var protocol = org.k5spark.eval.compare.Protocol.differences(List.of(candidate, baseline));
+      if (!protocol.isEmpty()) {
+        checks.add(new Check("protocol", "same_protocol", true, protocol.size(), 0, "candidate and baseline differ in "
+            + org.k5spark.eval.compare.Protocol.keys(protocol) + ", not only in the checkpoint"));
+      }
       if (cs.ok() < cs.videos() - cs.generationFailed() || cs.generationFailed() > 0) {
         checks.add(new Check("videos", "generated_and_scored", true, cs.ok(), cs.videos(), cs.ok() + " of " + cs.videos()
             + " candidate videos generated and scored (" + cs.generationFailed() + " generation failures, "

@@ -88,7 +88,8 @@ public final class Kandinsky5Pipeline implements TextToVideo {
       var res = defaultResolution(config);
       ModelIdentity id = new ModelIdentity(config.variant(), Digests.ofPath(ckpt), Digests.ofConfig(config),
           config.numSteps(), config.guidanceWeight(), res.width(), res.height(),
-          LatentGeometry.videoFrames(LatentGeometry.latentFrames(config.defaultSeconds(), config.fps())));
+          LatentGeometry.videoFrames(LatentGeometry.latentFrames(config.defaultSeconds(), config.fps())),
+          dit.backend().name(), dit.dtype().name());
       // the text encoders' weights load on their first encode (timed in text_encode)
       LOG.info("loaded {} (DiT {}, VAE float32) on {} in {} ms; text encoders {} on {}", config.variant(), ditType,
           device, Math.round((System.nanoTime() - t0) / 1e6), text.settings().dtype(), textDevice);
