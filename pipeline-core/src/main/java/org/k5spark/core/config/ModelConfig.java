@@ -21,10 +21,12 @@ public record ModelConfig(String source, String variant, Metrics metrics, String
     double[] magRatios, List<Resolution> resolutions, int fps, double defaultSeconds) {
 
   /**
-   * The pipeline's scheduler scale when the YAML has no {@code metrics.scheduler_scale}: the default of the
-   * reference {@code Kandinsky5T2VPipeline.__call__(scheduler_scale=10.0)}.
+   * The scheduler scale when a YAML has no {@code metrics.scheduler_scale}: 5.0, what the reference's documented
+   * command lines produce ({@code test.py --scheduler_scale}, default 5.0, passed to every call; commit 873617bb).
+   * Its Python API {@code Kandinsky5T2VPipeline.__call__} defaults to 10.0 instead. Every shipped YAML states its
+   * value with this provenance, and the run card records the effective one.
    */
-  public static final double DEFAULT_SCHEDULER_SCALE = 10.0;
+  public static final double DEFAULT_SCHEDULER_SCALE = 5.0;
   /** Classpath location of the embedded configs (configs/model/*.yaml of the repository). */
   public static final String EMBEDDED_DIR = "/configs/model/";
 

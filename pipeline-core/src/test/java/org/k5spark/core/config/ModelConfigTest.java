@@ -49,7 +49,7 @@ class ModelConfigTest {
     assertEquals(32, sft.ditParams().numVisualBlocks());
     assertEquals(28, sft.ditParams().numHeads());
     assertEquals("flash", sft.attention().type());
-    assertEquals(ModelConfig.DEFAULT_SCHEDULER_SCALE, sft.metrics().schedulerScale());
+    assertEquals(5.0, sft.metrics().schedulerScale(), "test.py's default, stated in sft_5s.yaml");
     assertArrayEquals(new float[] {1f, 2f, 2f}, sft.metrics().scaleFactor());
     assertEquals(98, sft.magRatios().length);
     assertEquals(0.91607, sft.magRatios()[0]);
