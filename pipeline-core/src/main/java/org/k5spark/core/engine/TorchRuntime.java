@@ -5,8 +5,6 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
 import java.nio.file.Path;
 import org.bytedeco.javacpp.Loader;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Puts DJL's PyTorch engine on the libtorch that JavaCPP's PyTorch presets ship, so that one JVM holds
@@ -21,7 +19,6 @@ import org.slf4j.LoggerFactory;
  * whose message is one line.
  */
 public final class TorchRuntime {
-  private static final Logger LOG = LoggerFactory.getLogger(TorchRuntime.class);
   private static volatile TorchNatives natives;
   private static volatile int cudaDevices = -1;
 
@@ -62,7 +59,9 @@ public final class TorchRuntime {
     LoadedLibtorch.requireOnly(libDir, LoadedLibtorch.selfMaps());
     natives = n;
     if (n.cuda() && cudaDeviceCount() == 0) {
-      LOG.warn("CUDA build of libtorch, but no CUDA device is visible ({}): running on the CPU", CudaDevices.whyNone());
+      // stderr, not a logger: Spark's log4j2 default drops WARN of our loggers, and this is the one line a user needs
+      System.err.println("k5: warning: CUDA build of libtorch, but no CUDA device: " + CudaDevices.whyNone()
+          + "; running on the CPU");
     }
   }
 
