@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
     description = "Kandinsky 5.0 text-to-video on Spark: generate, evaluate, compare, report.",
     subcommands = {
         ParityCommand.class,
+        org.k5spark.core.cli.DoctorCommand.class,
         TinyCheckpointCommand.class,
         EncodeCommand.class,
         CompareCommand.class,
