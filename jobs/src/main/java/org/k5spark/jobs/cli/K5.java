@@ -33,6 +33,7 @@ import picocli.CommandLine.Command;
         PlanCommand.class,
         EncodeCommand.class,
         ParityCommand.class,
+        org.k5spark.core.cli.DoctorCommand.class,
         TinyCheckpointCommand.class,
     })
 public final class K5 implements Runnable {

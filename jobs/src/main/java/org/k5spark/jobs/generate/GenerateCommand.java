@@ -177,6 +177,14 @@ public class GenerateCommand implements Callable<Integer> {
       System.err.println(spec.name() + ": " + e.getMessage());
       return ExitCode.REFUSED;
     }
+    if (local) { // this JVM computes: a host that cannot load libtorch (a missing CUDA library) is one line, exit 2
+      try {
+        org.k5spark.core.engine.TorchRuntime.init();
+      } catch (org.k5spark.core.engine.UnsupportedHostException e) {
+        System.err.println(spec.name() + ": " + e.getMessage());
+        return ExitCode.USAGE;
+      }
+    }
     boolean ownSession = LocalSparkOptions.startsOwnSession(local);
     SparkSession spark = effective.sparkOptions.session(local, "k5 generate " + effective.runId);
     try {

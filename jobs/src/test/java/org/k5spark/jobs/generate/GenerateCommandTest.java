@@ -123,7 +123,7 @@ class GenerateCommandTest {
     List<String> listed = out.toString().lines().filter(l -> l.matches("  [a-z][a-z0-9-]+ .*"))
         .map(l -> l.strip().split("\\s+")[0]).toList();
     assertEquals(List.of("generate", "evaluate", "compare", "report", "sbs", "fidelity", "nightly", "metrics",
-        "magcache-calibrate", "plan", "encode", "parity", "tiny-checkpoint"), listed);
+        "magcache-calibrate", "plan", "encode", "parity", "doctor", "tiny-checkpoint"), listed);
     String flat = out.toString().replaceAll("\\s+", " ");
     assertTrue(flat.contains("Exit codes: 0 done; 1 refused before any work (weights, model config, prompts or output"
         + " unusable); 2 usage (bad options or job config, an argument of the wrong kind, a device or library this"

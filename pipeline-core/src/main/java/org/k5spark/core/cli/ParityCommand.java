@@ -11,6 +11,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.k5spark.core.engine.TorchRuntime;
+import org.k5spark.core.engine.UnsupportedHostException;
 import org.k5spark.core.golden.CaseKind;
 import org.k5spark.core.golden.CaseKinds;
 import org.k5spark.core.golden.Comparison;
@@ -24,7 +25,8 @@ import picocli.CommandLine.Parameters;
 @Command(name = "parity", mixinStandardHelpOptions = true,
     description = {"Run ONE golden case (../shared/golden format) and compare every expected output.",
         "Prints a line per output tensor; the last line is 'PASS max_abs=… max_rel=…' or 'FAIL …'.",
-        "Exit code 0 only on PASS."})
+        "Exit code 0 only on PASS; 2 (one line on stderr) where the host cannot run it: --device gpu without a GPU,"
+            + " a missing CUDA library, a second libtorch in the process."})
 public final class ParityCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "<case-dir>", description = "directory holding case.json")
   Path caseDir;
@@ -50,7 +52,7 @@ public final class ParityCommand implements Callable<Integer> {
     return run(caseDir, warmup, repeat, device, System.out);
   }
 
-  /** Runs the case and prints the report; returns the exit code (0 pass, 1 fail). */
+  /** Runs the case and prints the report; returns the exit code (0 pass, 1 fail, 2 host unusable). */
   public static int run(Path caseDir, int repeat, String deviceSpec, java.io.PrintStream out) {
     return run(caseDir, 0, repeat, deviceSpec, out);
   }
@@ -75,7 +77,13 @@ public final class ParityCommand implements Callable<Integer> {
         out.println("FAIL unsupported kind " + c.kind() + " (" + why + ")");
         return 1;
       }
-      Device device = TorchRuntime.device(deviceSpec);
+      Device device;
+      try {
+        device = TorchRuntime.device(deviceSpec); // loads libtorch: a host that cannot is one line, exit 2
+      } catch (UnsupportedHostException | IllegalArgumentException e) {
+        System.err.println("k5 parity: " + e.getMessage());
+        return ExitCode.USAGE;
+      }
       try (NDManager base = TorchRuntime.newManager(device);
           PreparedCase prepared = kind.prepare(c, base, device)) {
         List<Comparison> results = new ArrayList<>();

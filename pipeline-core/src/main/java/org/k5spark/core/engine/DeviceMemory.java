@@ -1,14 +1,13 @@
 package org.k5spark.core.engine;
 
 import ai.djl.Device;
-import ai.djl.util.cuda.CudaUtils;
 import java.io.IOException;
-import java.lang.management.MemoryUsage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * Free memory of a device, for memory plans: CUDA's free bytes (cudaMemGetInfo via DJL) on a GPU — memory
+ * Free memory of a device, for memory plans: CUDA's free bytes ({@link CudaDevices#freeBytes}: cudaMemGetInfo of
+ * the CUDA runtime libtorch itself uses, not DJL's cudart lookup) on a GPU — memory
  * libtorch's caching allocator holds counts as used, so call it after releasing what a plan may reuse — and
  * {@code MemAvailable} of /proc/meminfo on the CPU (native tensors live outside the JVM heap).
  */
@@ -18,8 +17,7 @@ public final class DeviceMemory {
   /** Free bytes on {@code device}; {@link Long#MAX_VALUE} when it cannot be known (no limit is then applied). */
   public static long freeBytes(Device device) {
     if (device.isGpu()) {
-      MemoryUsage u = CudaUtils.getGpuMemory(device);
-      return Math.max(0, u.getMax() - u.getCommitted());
+      return CudaDevices.freeBytes(device.getDeviceId());
     }
     return hostAvailable(Path.of("/proc/meminfo"));
   }
