@@ -4,14 +4,15 @@ import java.util.Optional;
 import org.k5spark.core.video.VideoFrames;
 
 /**
- * The learned estimators VBench uses (RAFT for flow, AMT-S for interpolation): hooks only, until their
- * weights are ported. Metrics that get one report "not computed" with the reason instead of a number.
+ * A learned estimator VBench uses (RAFT for flow, AMT-S for interpolation) that cannot run here: RAFT without its
+ * weights file, AMT-S not yet ported. Metrics that get one report "not computed" with the reason instead of a number.
  */
 public final class Unavailable {
   private Unavailable() {
   }
 
-  public static OpticalFlowEstimator raft() {
+  /** RAFT without its weights; {@code where} says what was looked for ("expected <file>"). */
+  public static OpticalFlowEstimator raft(String where) {
     return new OpticalFlowEstimator() {
       @Override
       public String name() {
@@ -20,7 +21,7 @@ public final class Unavailable {
 
       @Override
       public Optional<String> unavailableReason() {
-        return Optional.of("no weights (RAFT raft-things.pth not ported)");
+        return Optional.of("no weights (" + where + ")");
       }
 
       @Override

@@ -4,12 +4,10 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Optional;
 import org.k5spark.core.engine.TorchRuntime;
-import org.k5spark.core.video.VideoFrames;
 import org.k5spark.eval.flow.FarnebackFlow;
-import org.k5spark.eval.flow.FlowField;
 import org.k5spark.eval.flow.OpticalFlowEstimator;
+import org.k5spark.eval.flow.Unavailable;
 
 /**
  * Which flow estimator dynamic_degree and the static filter get: {@code raft} (VBench's, from
@@ -37,7 +35,7 @@ public final class FlowChoice implements AutoCloseable {
       throw new IllegalArgumentException("unknown flow estimator '" + requested + "' (raft or farneback)");
     }
     if (!present) {
-      return new FlowChoice(missing(file == null ? "no weights directory configured" : "expected " + file), null);
+      return new FlowChoice(Unavailable.raft(file == null ? "no weights directory configured" : "expected " + file), null);
     }
     NDManager m = TorchRuntime.newManager(device);
     try {
@@ -50,25 +48,6 @@ public final class FlowChoice implements AutoCloseable {
 
   public OpticalFlowEstimator estimator() {
     return estimator;
-  }
-
-  private static OpticalFlowEstimator missing(String where) {
-    return new OpticalFlowEstimator() {
-      @Override
-      public String name() {
-        return "raft";
-      }
-
-      @Override
-      public Optional<String> unavailableReason() {
-        return Optional.of("no weights (" + where + ")");
-      }
-
-      @Override
-      public FlowField estimate(VideoFrames video, int from, int to) {
-        throw new UnsupportedOperationException("raft: " + unavailableReason().orElseThrow());
-      }
-    };
   }
 
   @Override

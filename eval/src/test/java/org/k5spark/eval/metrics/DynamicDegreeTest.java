@@ -117,7 +117,7 @@ class DynamicDegreeTest {
 
   @Test
   void learnedEstimatorWithoutWeightsIsNotComputed() {
-    MetricResult r = new DynamicDegree(Unavailable.raft()).compute(SyntheticVideos.still(4, 16, 16, 24)).get(0);
+    MetricResult r = new DynamicDegree(Unavailable.raft("expected raft-things.safetensors")).compute(SyntheticVideos.still(4, 16, 16, 24)).get(0);
     assertFalse(r.computed());
     assertEquals("raft", r.estimator());
     assertTrue(r.notComputedReason().startsWith("no weights"));

@@ -66,7 +66,7 @@ class ModelMetricsTest {
   void weightsDirectoryDrivesWhatIsComputed() throws Exception {
     Files.copy(tiny("clip_tiny.safetensors"), dir.resolve(ModelMetrics.CLIP_B32));
     try (ModelMetrics models = ModelMetrics.create(dir, Device.cpu())) {
-      MetricSet set = MetricSet.with(Unavailable.raft(), new LinearBlendInterpolator(), models);
+      MetricSet set = MetricSet.with(Unavailable.raft("expected raft-things.safetensors"), new LinearBlendInterpolator(), models);
       // 12x12 is the tiny tower's own resolution, so the expected value needs no resampling in the reference:
       // resources/vit/metric_answers.py (NumPy forward of make_tiny_vit.py) gives 0.923571566; float32 libtorch
       // against the float32/float64 NumPy path agrees to ~1e-7, 1e-5 still separates any other clip or formula
@@ -96,13 +96,13 @@ class ModelMetricsTest {
     Files.copy(tiny("clip_tiny.safetensors"), dir.resolve(ModelMetrics.CLIP_B32));
     VideoFrames video = SyntheticVideos.movingSquare(5, 12, 12, 24, 6, 1, 2, 1, 0);
     try (ModelMetrics models = ModelMetrics.create(dir, Device.cpu())) {
-      MetricResult r = MetricSet.with(Unavailable.raft(), Unavailable.amt(), models).run(video, "a red car").get("text_video_alignment");
+      MetricResult r = MetricSet.with(Unavailable.raft("expected raft-things.safetensors"), Unavailable.amt(), models).run(video, "a red car").get("text_video_alignment");
       assertFalse(r.computed());
       assertEquals("no weights (expected " + dir.resolve(ModelMetrics.CLIP_TOKENIZER) + ")", r.notComputedReason());
     }
     Files.copy(tiny("word_tokenizer.json"), dir.resolve(ModelMetrics.CLIP_TOKENIZER));
     try (ModelMetrics models = ModelMetrics.create(dir, Device.cpu())) {
-      MetricSet set = MetricSet.with(Unavailable.raft(), Unavailable.amt(), models);
+      MetricSet set = MetricSet.with(Unavailable.raft("expected raft-things.safetensors"), Unavailable.amt(), models);
       MetricResult r = set.run(video, "a red car").get("text_video_alignment");
       // metric_answers.py: "a red car" = ids 8 1 2 3 9 (start, words, end) through the NumPy text tower; the
       // moving clip and a single still frame give different means, so frames are really averaged
@@ -125,7 +125,7 @@ class ModelMetricsTest {
     new org.k5spark.core.weights.SafetensorsWriter().putFloats("weight", new long[] {1, 16}, w)
         .putFloats("bias", new long[] {1}, new float[] {5f}).write(dir.resolve(ModelMetrics.AESTHETIC_HEAD));
     try (ModelMetrics models = ModelMetrics.create(dir, Device.cpu())) {
-      Map<String, MetricResult> r = MetricSet.with(Unavailable.raft(), Unavailable.amt(), models)
+      Map<String, MetricResult> r = MetricSet.with(Unavailable.raft("expected raft-things.safetensors"), Unavailable.amt(), models)
           .run(SyntheticVideos.still(3, 12, 12, 24));
       MetricResult a = r.get("aesthetic_quality");
       // metric_answers.py: mean over frames of (5 + w . normalize(e)) / 10 with the NumPy CLIP embedding
@@ -146,7 +146,7 @@ class ModelMetricsTest {
     Files.writeString(dir.resolve(ModelMetrics.AESTHETIC_HEAD), "x");
     assertEquals(dir.resolve(ModelMetrics.AESTHETIC_HEAD), ModelMetrics.AESTHETIC_FILE.find(dir));
     try (ModelMetrics models = ModelMetrics.create(dir, Device.cpu())) {
-      MetricResult r = MetricSet.with(Unavailable.raft(), Unavailable.amt(), models).run(SyntheticVideos.still(1, 12, 12, 24))
+      MetricResult r = MetricSet.with(Unavailable.raft("expected raft-things.safetensors"), Unavailable.amt(), models).run(SyntheticVideos.still(1, 12, 12, 24))
           .get("subject_consistency");
       assertEquals("no weights (expected " + dir.resolve(ModelMetrics.DINO) + ", or VBench's dino_vitbase16_pretrain.pth"
           + " there or in dino_model/)", r.notComputedReason());
@@ -158,7 +158,7 @@ class ModelMetricsTest {
     Files.copy(tiny("clip_tiny.safetensors"), dir.resolve(ModelMetrics.CLIP_L14));
     Files.copy(tiny("vbench/aesthetic_model/emb_reader/sa_0_4_vit_l_14_linear.pth"), dir.resolve("sa_0_4_vit_l_14_linear.pth"));
     try (ModelMetrics models = ModelMetrics.create(dir, Device.cpu())) {
-      MetricResult a = MetricSet.with(Unavailable.raft(), Unavailable.amt(), models)
+      MetricResult a = MetricSet.with(Unavailable.raft("expected raft-things.safetensors"), Unavailable.amt(), models)
           .run(SyntheticVideos.still(3, 12, 12, 24)).get("aesthetic_quality");
       // the same known answer as aestheticWithTinyClipAndHead: make_tiny_pth.py saved that head with torch.save
       assertEquals(0.516375265, a.number(), 1e-5);

@@ -44,27 +44,23 @@ public final class CudaDevices {
 
   /** Free bytes on CUDA device {@code id} (cudaMemGetInfo; libtorch's cached blocks count as used). */
   public static long freeBytes(int id) {
-    requireDevice(id);
-    int[] prev = new int[1];
-    org.bytedeco.cuda.global.cudart.cudaGetDevice(prev);
-    try (SizeTPointer free = new SizeTPointer(1); SizeTPointer total = new SizeTPointer(1)) {
-      check(org.bytedeco.cuda.global.cudart.cudaSetDevice(id), "cudaSetDevice");
-      check(org.bytedeco.cuda.global.cudart.cudaMemGetInfo(free, total), "cudaMemGetInfo");
-      return free.get();
-    } finally {
-      org.bytedeco.cuda.global.cudart.cudaSetDevice(prev[0]);
-    }
+    return memInfo(id)[0];
   }
 
   /** Total bytes of CUDA device {@code id}. */
   public static long totalBytes(int id) {
+    return memInfo(id)[1];
+  }
+
+  /** {free, total} of device {@code id} from one cudaMemGetInfo, the caller's current device restored. */
+  private static long[] memInfo(int id) {
     requireDevice(id);
     int[] prev = new int[1];
     org.bytedeco.cuda.global.cudart.cudaGetDevice(prev);
     try (SizeTPointer free = new SizeTPointer(1); SizeTPointer total = new SizeTPointer(1)) {
       check(org.bytedeco.cuda.global.cudart.cudaSetDevice(id), "cudaSetDevice");
       check(org.bytedeco.cuda.global.cudart.cudaMemGetInfo(free, total), "cudaMemGetInfo");
-      return total.get();
+      return new long[] {free.get(), total.get()};
     } finally {
       org.bytedeco.cuda.global.cudart.cudaSetDevice(prev[0]);
     }
