@@ -4,14 +4,4 @@
 #   benchmark/eval-throughput.sh [--videos /tmp/k5-bench-videos] [--synthetic 25x64x64] [--count 4] [--check]
 # Without --videos (or with an empty directory) it encodes synthetic noisy clips of FxHxW first.
 set -euo pipefail
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-cd "$ROOT"
-STAMP=benchmark/target/classpath.txt
-if [[ ! -f "$STAMP" ]] || [[ -n "$(find pipeline-core/src/main eval/src/main benchmark/src/main -newer "$STAMP" -type f -print -quit)" ]]; then
-  mvn -B -q -o -pl benchmark -am -DskipTests package >&2
-  touch "$STAMP"
-fi
-CP="benchmark/target/classes:pipeline-core/target/classes:eval/target/classes:$(cat "$STAMP")"
-export OPT_OUT_TRACKING=true
-exec java -Xmx2g -Dai.djl.offline=true -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
-  -cp "$CP" org.k5spark.benchmark.eval.EvalThroughputBenchmark "$@"
+exec "$(dirname "${BASH_SOURCE[0]}")/java.sh" 2g org.k5spark.benchmark.eval.EvalThroughputBenchmark "$@"
