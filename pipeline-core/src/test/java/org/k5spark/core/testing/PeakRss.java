@@ -35,6 +35,19 @@ public final class PeakRss {
     return status("VmHWM") - base;
   }
 
+  /**
+   * The largest of {@code runs} measurements of the same work. One measurement can come out low when the work
+   * happens to reuse pages that are still resident (a peak is only ever under-measured, never over-measured), so
+   * the peak of a piece of work is the maximum; {@code work} must free what it allocates.
+   */
+  public static long max(int runs, Runnable work) {
+    long peak = 0;
+    for (int i = 0; i < runs; i++) {
+      peak = Math.max(peak, of(work));
+    }
+    return peak;
+  }
+
   static long status(String key) {
     try {
       for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {

@@ -47,12 +47,14 @@ class TextMemoryTest {
       try (NDManager warm = m.newSubManager()) {
         q.encode(x.duplicate()).toFloatArray(); // kernels, thread pools
       }
-      long measured;
-      try (NDManager s = m.newSubManager()) {
-        NDArray in = x.duplicate();
-        in.attach(s);
-        measured = PeakRss.of(() -> q.encode(in).toFloatArray());
-      }
+      // each run's tensors live in its own sub-manager, closed before the next measurement
+      long measured = PeakRss.max(3, () -> {
+        try (NDManager s = m.newSubManager()) {
+          NDArray in = x.duplicate();
+          in.attach(s);
+          q.encode(in).toFloatArray();
+        }
+      });
       long planned = TextMemory.qwenActivationBytes(REDUCED, TOKENS, p);
       System.out.printf("qwen %s encode of %d tokens: measured peak %.1f MB, planned %.1f MB (%.2fx)%n", p, TOKENS,
           measured / 1e6, planned / 1e6, planned / (double) measured);
